@@ -1,0 +1,6 @@
+/**
+ * The data contract of the Proliferate platform.
+ *
+ * @module
+ */
+export * from "./schema/mod.ts";

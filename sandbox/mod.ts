@@ -1,0 +1,6 @@
+/**
+ * Placeholder until its issue lands.
+ *
+ * @module
+ */
+export {};
