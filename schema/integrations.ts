@@ -1,0 +1,105 @@
+/**
+ * Connections of an organization to external providers, and which of them serve which repo.
+ *
+ * @module
+ */
+import { sql } from "drizzle-orm";
+import {
+  check,
+  foreignKey,
+  index,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { user } from "./auth.ts";
+import { organization } from "./organizations.ts";
+import { repos } from "./repos.ts";
+
+/**
+ * A connection of an organization to an external provider (`provider` is the broker,
+ * `integration_id` the service; both open sets). `connection_id` is unique within an
+ * organization, so one GitHub installation may serve several organizations. `visibility` is
+ * 'org' (default) or 'private'; `status` starts at 'active'. Removed with its organization.
+ */
+export const integrations = pgTable(
+  "integrations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: text("organization_id").notNull(),
+    provider: text("provider").notNull(),
+    integrationId: text("integration_id").notNull(),
+    connectionId: text("connection_id").notNull(),
+    displayName: text("display_name"),
+    scopes: text("scopes").array(),
+    status: text("status").default("active"),
+    visibility: text("visibility").default("org"),
+    createdBy: text("created_by"),
+    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
+    githubInstallationId: text("github_installation_id"),
+  },
+  (t) => [
+    foreignKey({
+      name: "integrations_created_by_fkey",
+      columns: [t.createdBy],
+      foreignColumns: [user.id],
+    }).onDelete("no action"),
+    foreignKey({
+      name: "integrations_organization_id_fkey",
+      columns: [t.organizationId],
+      foreignColumns: [organization.id],
+    }).onDelete("cascade"),
+    // Drift D4: the migrated database has this composite unique, not one on connection_id alone.
+    unique("integrations_connection_id_organization_id_key").on(t.connectionId, t.organizationId),
+    check(
+      "integrations_visibility_check",
+      sql`visibility = ANY (ARRAY['org'::text, 'private'::text])`,
+    ),
+    index("idx_integrations_github_installation")
+      .on(t.githubInstallationId)
+      .where(sql`github_installation_id IS NOT NULL`),
+    index("idx_integrations_org").on(t.organizationId),
+  ],
+);
+
+/** An `integrations` row as read from the database. */
+export type IntegrationRow = typeof integrations.$inferSelect;
+/** Values for inserting an `integrations` row. */
+export type NewIntegration = typeof integrations.$inferInsert;
+
+/**
+ * An integration that gives access to a repo; one row per (repo_id, integration_id), removed
+ * with either side.
+ */
+export const repoConnections = pgTable(
+  "repo_connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    repoId: uuid("repo_id").notNull(),
+    integrationId: uuid("integration_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: "repo_connections_integration_id_fkey",
+      columns: [t.integrationId],
+      foreignColumns: [integrations.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "repo_connections_repo_id_fkey",
+      columns: [t.repoId],
+      foreignColumns: [repos.id],
+    }).onDelete("cascade"),
+    unique("repo_connections_repo_id_integration_id_key").on(t.repoId, t.integrationId),
+    index("idx_repo_connections_integration").on(t.integrationId),
+    index("idx_repo_connections_repo").on(t.repoId),
+  ],
+);
+
+/** A `repo_connections` row as read from the database. */
+export type RepoConnectionRow = typeof repoConnections.$inferSelect;
+/** Values for inserting a `repo_connections` row. */
+export type NewRepoConnection = typeof repoConnections.$inferInsert;

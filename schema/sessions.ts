@@ -1,0 +1,194 @@
+/**
+ * Agent sessions (a coding agent running in a sandbox) and the integrations each may use.
+ *
+ * Not to be confused with the login sessions in `auth.ts` (`session`).
+ *
+ * @module
+ */
+import { sql } from "drizzle-orm";
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { user } from "./auth.ts";
+import { automations } from "./automations.ts";
+import { prebuilds } from "./configurations.ts";
+import { integrations } from "./integrations.ts";
+import { organization } from "./organizations.ts";
+import { repos } from "./repos.ts";
+import { triggerEvents, triggers } from "./triggers.ts";
+
+/**
+ * An agent session of an organization, started from a prebuild and/or repo, by a user, an
+ * automation or a trigger. `sandbox_provider` is 'modal' or 'e2b'; `status` starts at 'starting'
+ * and `session_type` at 'coding' (neither has a CHECK). For Slack sessions
+ * (`client_type` = 'slack') `client_metadata` carries installationId, channelId and threadTs,
+ * which are indexed. At most one session per (automation_id, trigger_event_id) when both are
+ * set. An organization cannot be deleted while it has sessions; deleting the prebuild or repo
+ * deletes the session, deleting its automation, trigger or trigger event only clears the link.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    repoId: uuid("repo_id"),
+    organizationId: text("organization_id").notNull(),
+    createdBy: text("created_by"),
+    sessionType: text("session_type").default("coding"),
+    status: text("status").default("starting"),
+    sandboxId: text("sandbox_id"),
+    snapshotId: text("snapshot_id"),
+    branchName: text("branch_name"),
+    baseCommitSha: text("base_commit_sha"),
+    parentSessionId: uuid("parent_session_id"),
+    initialPrompt: text("initial_prompt"),
+    title: text("title"),
+    automationId: uuid("automation_id"),
+    triggerId: uuid("trigger_id"),
+    triggerEventId: uuid("trigger_event_id"),
+    startedAt: timestamp("started_at", { withTimezone: true }).defaultNow(),
+    lastActivityAt: timestamp("last_activity_at", { withTimezone: true }).defaultNow(),
+    pausedAt: timestamp("paused_at", { withTimezone: true }),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    idleTimeoutMinutes: integer("idle_timeout_minutes").default(30),
+    autoDeleteDays: integer("auto_delete_days").default(7),
+    source: text("source").default("web"),
+    sandboxProvider: text("sandbox_provider").notNull().default("modal"),
+    origin: text("origin").default("web"),
+    localPathHash: text("local_path_hash"),
+    sandboxUrl: text("sandbox_url"),
+    codingAgentSessionId: text("coding_agent_session_id"),
+    openCodeTunnelUrl: text("open_code_tunnel_url"),
+    previewTunnelUrl: text("preview_tunnel_url"),
+    agentConfig: jsonb("agent_config"),
+    systemPrompt: text("system_prompt"),
+    clientType: text("client_type"),
+    clientMetadata: jsonb("client_metadata"),
+    prebuildId: uuid("prebuild_id"),
+    sandboxExpiresAt: timestamp("sandbox_expires_at", { withTimezone: true }),
+    meteredThroughAt: timestamp("metered_through_at", { withTimezone: true }),
+    billingTokenVersion: integer("billing_token_version").default(1),
+    lastSeenAliveAt: timestamp("last_seen_alive_at", { withTimezone: true }),
+    aliveCheckFailures: integer("alive_check_failures").default(0),
+    pauseReason: text("pause_reason"),
+    stopReason: text("stop_reason"),
+  },
+  (t) => [
+    foreignKey({
+      name: "sessions_automation_id_fkey",
+      columns: [t.automationId],
+      foreignColumns: [automations.id],
+    }).onDelete("set null"),
+    foreignKey({
+      name: "sessions_created_by_fkey",
+      columns: [t.createdBy],
+      foreignColumns: [user.id],
+    }).onDelete("no action"),
+    foreignKey({
+      name: "sessions_organization_id_fkey",
+      columns: [t.organizationId],
+      foreignColumns: [organization.id],
+    }).onDelete("no action"),
+    foreignKey({
+      name: "sessions_parent_session_id_fkey",
+      columns: [t.parentSessionId],
+      foreignColumns: [t.id],
+    }).onDelete("no action"),
+    foreignKey({
+      name: "sessions_prebuild_id_fkey",
+      columns: [t.prebuildId],
+      foreignColumns: [prebuilds.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "sessions_repo_id_fkey",
+      columns: [t.repoId],
+      foreignColumns: [repos.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "sessions_trigger_event_id_trigger_events_id_fk",
+      columns: [t.triggerEventId],
+      foreignColumns: [triggerEvents.id],
+    }).onDelete("set null"),
+    foreignKey({
+      name: "sessions_trigger_id_fkey",
+      columns: [t.triggerId],
+      foreignColumns: [triggers.id],
+    }).onDelete("set null"),
+    check(
+      "sessions_sandbox_provider_check",
+      sql`sandbox_provider = ANY (ARRAY['modal'::text, 'e2b'::text])`,
+    ),
+    index("idx_sessions_automation").on(t.automationId),
+    // Drift D5: the migrated database has a unique index here, not a unique constraint.
+    uniqueIndex("idx_sessions_automation_trigger_event").on(t.automationId, t.triggerEventId),
+    index("idx_sessions_client_type").on(t.clientType),
+    index("idx_sessions_local_path_hash")
+      .on(t.localPathHash)
+      .where(sql`local_path_hash IS NOT NULL`),
+    index("idx_sessions_org").on(t.organizationId),
+    index("idx_sessions_parent").on(t.parentSessionId),
+    index("idx_sessions_prebuild").on(t.prebuildId),
+    index("idx_sessions_repo").on(t.repoId),
+    index("idx_sessions_sandbox_expires_at")
+      .on(t.sandboxExpiresAt)
+      .where(sql`sandbox_expires_at IS NOT NULL`),
+    index("idx_sessions_sandbox_provider").on(t.sandboxProvider),
+    index("idx_sessions_slack_lookup")
+      .on(
+        sql`(client_metadata ->> 'installationId'::text)`,
+        sql`(client_metadata ->> 'channelId'::text)`,
+        sql`(client_metadata ->> 'threadTs'::text)`,
+      )
+      .where(sql`client_type = 'slack'::text`),
+    index("idx_sessions_status").on(t.status),
+    index("idx_sessions_trigger").on(t.triggerId),
+  ],
+);
+
+/** A `sessions` row as read from the database. */
+export type SessionRow = typeof sessions.$inferSelect;
+/** Values for inserting a `sessions` row; only `organization_id` is required. */
+export type NewSession = typeof sessions.$inferInsert;
+
+/**
+ * An integration a session is allowed to use; one row per (session_id, integration_id),
+ * removed with either side.
+ */
+export const sessionConnections = pgTable(
+  "session_connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    sessionId: uuid("session_id").notNull(),
+    integrationId: uuid("integration_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: "session_connections_integration_id_fkey",
+      columns: [t.integrationId],
+      foreignColumns: [integrations.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "session_connections_session_id_fkey",
+      columns: [t.sessionId],
+      foreignColumns: [sessions.id],
+    }).onDelete("cascade"),
+    unique("session_connections_session_id_integration_id_key").on(t.sessionId, t.integrationId),
+    index("idx_session_connections_integration").on(t.integrationId),
+    index("idx_session_connections_session").on(t.sessionId),
+  ],
+);
+
+/** A `session_connections` row as read from the database. */
+export type SessionConnectionRow = typeof sessionConnections.$inferSelect;
+/** Values for inserting a `session_connections` row. */
+export type NewSessionConnection = typeof sessionConnections.$inferInsert;
