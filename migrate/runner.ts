@@ -32,7 +32,12 @@ export interface MigrateOptions {
 export interface MigrateReport {
   /** Tags applied by this call, oldest first; empty when the database was up to date. */
   applied: string[];
-  /** Number of migrations the database already had before this call. */
+  /**
+   * Tags recorded as applied without running them, because the database already held their
+   * objects from the platform's pre-package migration history (see {@linkcode migrate}).
+   */
+  adopted: string[];
+  /** Number of this package's migrations the database already had before this call. */
   alreadyApplied: number;
 }
 
@@ -102,18 +107,27 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
     await acquireRunnerLock(client, runnerWaitMs);
     try {
       const recorded = await readRecorded(client);
-      const pending = pendingMigrations(entries, recorded);
-      if (pending.length > 0) {
-        const dialect = new PgDialect();
+      const adopted = await adoptPreviousHistory(client, entries, recorded);
+      const pending = pendingMigrations(entries, [...recorded, ...adopted.rows]);
+      const dialect = new PgDialect();
+      const session = new PostgresJsSession<
+        postgres.Sql,
+        Record<string, never>,
+        Record<string, never>
+      >(client, dialect, undefined);
+      // One transaction per migration file: a later file never holds the locks of an earlier
+      // one, and a failing file rolls back alone, leaving the database at the previous file.
+      for (const entry of pending) {
+        const upTo = entries.slice(0, entries.indexOf(entry) + 1);
         try {
           await dialect.migrate(
-            entries.map((entry) => ({
-              sql: [...entry.statements],
-              folderMillis: entry.when,
-              hash: entry.hash,
+            upTo.map((item) => ({
+              sql: [...item.statements],
+              folderMillis: item.when,
+              hash: item.hash,
               bps: true,
             })),
-            new PostgresJsSession(client, dialect, undefined),
+            session,
             {
               migrationsFolder: "(bundled)",
               migrationsSchema: MIGRATIONS_SCHEMA,
@@ -121,10 +135,15 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
             },
           );
         } catch (error) {
-          throw classify(error, lockTimeoutMs, statementTimeoutMs);
+          throw classify(error, entry.tag, lockTimeoutMs, statementTimeoutMs);
         }
       }
-      return { applied: pending.map((entry) => entry.tag), alreadyApplied: recorded.length };
+      return {
+        applied: pending.map((entry) => entry.tag),
+        adopted: adopted.tags,
+        alreadyApplied: recorded.filter((row) => row.createdAt >= (entries[0]?.when ?? 0))
+          .length,
+      };
     } finally {
       await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`.catch(
         () => {},
@@ -175,7 +194,9 @@ export function pendingMigrations(
   recorded: readonly RecordedMigration[],
 ): MigrationEntry[] {
   const known = new Map(entries.map((entry) => [entry.hash, entry]));
-  const unknown = recorded.filter((row) => !known.has(row.hash));
+  const first = entries[0]?.when ?? 0;
+  // Rows older than the package's first migration are the platform's earlier history.
+  const unknown = recorded.filter((row) => !known.has(row.hash) && row.createdAt >= first);
   if (unknown.length > 0) {
     const list = unknown.map((row) => `${row.hash.slice(0, 12)}… (created_at ${row.createdAt})`);
     throw new MigrationError(
@@ -188,6 +209,13 @@ export function pendingMigrations(
   }
   const last = recorded.reduce((max, row) => Math.max(max, row.createdAt), 0);
   const recordedHashes = new Set(recorded.map((row) => row.hash));
+  if (last > 0 && last < first) {
+    throw new MigrationError(
+      "unknown_migration",
+      "the database has migration history from before this package but it was not adopted; " +
+        "nothing was applied",
+    );
+  }
   const skipped = entries.filter((entry) => entry.when <= last && !recordedHashes.has(entry.hash));
   if (skipped.length > 0) {
     throw new MigrationError(
@@ -199,37 +227,96 @@ export function pendingMigrations(
   return entries.filter((entry) => entry.when > last);
 }
 
-function classify(error: unknown, lockTimeoutMs: number, statementTimeoutMs: number) {
+/**
+ * A pre-vNext production database carries the platform's earlier drizzle history (rows older
+ * than this package's first migration, with hashes this package never shipped) and already
+ * holds every object of the baseline migration. Such a database adopts the baseline: its row is
+ * recorded without running it, so that only the vNext upgrade runs. A database with that
+ * history but without every baseline table is refused.
+ */
+async function adoptPreviousHistory(
+  client: postgres.Sql,
+  entries: readonly MigrationEntry[],
+  recorded: readonly RecordedMigration[],
+): Promise<{ tags: string[]; rows: RecordedMigration[] }> {
+  const baseline = entries[0];
+  if (!baseline) return { tags: [], rows: [] };
+  const older = recorded.filter((row) => row.createdAt < baseline.when);
+  const ours = recorded.filter((row) => row.createdAt >= baseline.when);
+  if (older.length === 0 || ours.length > 0) return { tags: [], rows: [] };
+  const tables = baselineTables(baseline);
+  if (tables.length === 0) return { tags: [], rows: [] };
+  const present = await client<{ name: string }[]>`
+    select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname in ${client(tables)}`;
+  const found = new Set(present.map((row) => row.name));
+  const missing = tables.filter((name) => !found.has(name));
+  if (missing.length > 0) {
+    throw new MigrationError(
+      "unknown_migration",
+      `the database has earlier migration history but lacks baseline table(s) ` +
+        `${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""}; nothing was applied`,
+    );
+  }
+  await client`
+    insert into ${client(MIGRATIONS_SCHEMA)}.${client(MIGRATIONS_TABLE)} (hash, created_at)
+    values (${baseline.hash}, ${baseline.when})`;
+  return { tags: [baseline.tag], rows: [{ hash: baseline.hash, createdAt: baseline.when }] };
+}
+
+function baselineTables(baseline: MigrationEntry): string[] {
+  const names: string[] = [];
+  for (const statement of baseline.statements) {
+    const pattern =
+      /create table (?:if not exists )?(?:"public"\.)?(?:"([^"]+)"|([a-z_][a-z0-9_]*))/gi;
+    for (const match of statement.matchAll(pattern)) names.push(match[1] ?? match[2]);
+  }
+  return names;
+}
+
+function classify(
+  error: unknown,
+  tag: string,
+  lockTimeoutMs: number,
+  statementTimeoutMs: number,
+): MigrationError {
   const code = (error as { code?: string }).code ??
     (error as { cause?: { code?: string } }).cause?.code;
   if (code === "55P03") {
     return new MigrationError(
       "lock_timeout",
-      `a table lock was not granted within lock_timeout (${lockTimeoutMs} ms): another ` +
-        `session holds it; the migration was rolled back and nothing was applied`,
+      `${tag}: a table lock was not granted within lock_timeout (${lockTimeoutMs} ms): another ` +
+        `session holds it; ${tag} was rolled back`,
       { cause: error },
     );
   }
   if (code === "57014") {
     return new MigrationError(
       "statement_timeout",
-      `a statement ran longer than statement_timeout (${statementTimeoutMs} ms); ` +
-        `the migration was rolled back and nothing was applied`,
+      `${tag}: a statement ran longer than statement_timeout (${statementTimeoutMs} ms); ` +
+        `${tag} was rolled back`,
       { cause: error },
     );
   }
   return new MigrationError(
     "statement",
-    `a migration statement failed: ${
-      describe(error)
-    }; the migration was rolled back and nothing was applied`,
+    `${tag} failed: ${describe(error)}; ${tag} was rolled back`,
     { cause: error },
   );
 }
 
+/** One line: the server's message, then the statement that failed, shortened. */
 function describe(error: unknown): string {
   const inner = (error as { cause?: unknown }).cause;
   const base = error instanceof Error ? error.message : String(error);
-  if (inner instanceof Error && !base.includes(inner.message)) return `${base} (${inner.message})`;
-  return base;
+  const query = (error as { query?: unknown }).query;
+  const reason = inner instanceof Error ? inner.message : base;
+  const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
+  if (typeof query === "string") {
+    const statement = oneLine(query);
+    return `${oneLine(reason)} (in: ${
+      statement.length > 160 ? `${statement.slice(0, 160)}…` : statement
+    })`;
+  }
+  return oneLine(reason);
 }

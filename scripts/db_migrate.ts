@@ -25,6 +25,9 @@ async function main(): Promise<void> {
   }
   try {
     const report = await migrate({ url: server.url });
+    for (const tag of report.adopted) {
+      console.log(`adopted ${tag}: the database already held it from its earlier history`);
+    }
     if (report.applied.length === 0) {
       console.log(`nothing to apply: all ${report.alreadyApplied} migrations were already applied`);
     } else {

@@ -124,3 +124,63 @@ Deno.test("migrate: an unreachable database gives a one-line connection error", 
     },
   );
 });
+
+Deno.test("migrate: each file is its own transaction; a failing file keeps the earlier ones", async () => {
+  await using db = await freshDatabase({ migrations: "none" });
+  const broken = entry(
+    "0001_colour",
+    2_000,
+    "alter table widgets add column colour text",
+    "select 1 / 0",
+  );
+  await assert.rejects(
+    migrate({ url: db.url, migrations: [createWidgets, broken] }),
+    /0001_colour failed/,
+  );
+  const [{ n }] = await db.sql<{ n: number }[]>`
+    select count(*)::int as n from drizzle.__drizzle_migrations`;
+  assert.equal(n, 1, "0000 stays applied and recorded; 0001 is rolled back");
+  assert.deepEqual(await columnsOf(db.sql, "widgets"), ["id", "name"]);
+});
+
+Deno.test("migrate: a database with earlier history and the baseline's tables adopts the baseline", async (t) => {
+  await using db = await freshDatabase({ migrations: "none" });
+  // The platform's own history: tables made by earlier migrations, recorded with other hashes.
+  await db.sql.unsafe(createWidgets.statements.join(";"));
+  await db.sql`create schema drizzle`;
+  await db
+    .sql`create table drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`;
+  await db
+    .sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('old-a', 10), ('old-b', 20)`;
+
+  await t.step("the baseline is adopted, not run, and the rest applies", async () => {
+    const report = await migrate({ url: db.url, migrations: [createWidgets, addColour] });
+    assert.deepEqual(report.adopted, ["0000_widgets"]);
+    assert.deepEqual(report.applied, ["0001_colour"]);
+    const rows = await db.sql`select id from widgets`;
+    assert.equal(rows.length, 1, "adoption must not run the baseline's statements again");
+    assert.deepEqual(await columnsOf(db.sql, "widgets"), ["id", "name", "colour"]);
+  });
+
+  await t.step("a second run finds nothing to do", async () => {
+    const report = await migrate({ url: db.url, migrations: [createWidgets, addColour] });
+    assert.deepEqual(report.applied, []);
+    assert.deepEqual(report.adopted, []);
+    assert.equal(report.alreadyApplied, 2);
+  });
+});
+
+Deno.test("migrate: earlier history without the baseline's tables is refused", async () => {
+  await using db = await freshDatabase({ migrations: "none" });
+  await db.sql`create schema drizzle`;
+  await db
+    .sql`create table drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`;
+  await db.sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('old-a', 10)`;
+  await assert.rejects(
+    migrate({ url: db.url, migrations: [createWidgets, addColour] }),
+    /lacks baseline table\(s\) widgets/,
+  );
+  const [{ present }] = await db.sql<{ present: boolean }[]>`
+    select to_regclass('public.widgets') is not null as present`;
+  assert.equal(present, false);
+});
