@@ -1,3 +1,6 @@
+-- squawk-ignore-file constraint-missing-not-valid, adding-foreign-key-constraint, prefer-bigint-over-int
+-- Reason: this file creates empty tables (NOT VALID buys nothing) with the integer types the
+-- pre-vNext database already has in production.
 CREATE SCHEMA "auth";
 --> statement-breakpoint
 -- Hand-written: drizzle-kit cannot declare functions. auth.uid() is the stub that the RLS

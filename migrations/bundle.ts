@@ -12,9 +12,9 @@ export const migrations: readonly MigrationEntry[] = [
   {
     tag: "0000_baseline",
     when: 1795714094898,
-    hash: "c30948493149999851e94c01960905f8e5960de1398069f47a88d8cb99f43c78",
+    hash: "7f93c103a20d9e500f9bb8c186db4d96336b1bb0d4ede717df55309dcd35c77f",
     statements: [
-      'CREATE SCHEMA "auth";\n',
+      '-- squawk-ignore-file constraint-missing-not-valid, adding-foreign-key-constraint, prefer-bigint-over-int\n-- Reason: this file creates empty tables (NOT VALID buys nothing) with the integer types the\n-- pre-vNext database already has in production.\nCREATE SCHEMA "auth";\n',
       '\n-- Hand-written: drizzle-kit cannot declare functions. auth.uid() is the stub that the RLS\n-- policies of automations and schedules call; it returns NULL, as in the pre-vNext database.\nCREATE FUNCTION "auth"."uid"() RETURNS text LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN NULL;\nEND;\n$$;\n',
       '\nCREATE TABLE "account" (\n\t"id" text PRIMARY KEY NOT NULL,\n\t"accountId" text NOT NULL,\n\t"providerId" text NOT NULL,\n\t"userId" text NOT NULL,\n\t"accessToken" text,\n\t"refreshToken" text,\n\t"idToken" text,\n\t"accessTokenExpiresAt" timestamp with time zone,\n\t"refreshTokenExpiresAt" timestamp with time zone,\n\t"scope" text,\n\t"password" text,\n\t"createdAt" timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,\n\t"updatedAt" timestamp with time zone NOT NULL\n);\n',
       '\nCREATE TABLE "action_grants" (\n\t"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t"organization_id" text NOT NULL,\n\t"created_by" text NOT NULL,\n\t"session_id" uuid,\n\t"integration" text NOT NULL,\n\t"action" text NOT NULL,\n\t"max_calls" integer,\n\t"used_calls" integer DEFAULT 0 NOT NULL,\n\t"expires_at" timestamp with time zone,\n\t"revoked_at" timestamp with time zone,\n\t"created_at" timestamp with time zone DEFAULT now()\n);\n',
