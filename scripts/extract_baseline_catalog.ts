@@ -23,14 +23,13 @@
 import type {
   Catalog,
   CatalogColumn,
-  CatalogConstraint,
   CatalogFunction,
   CatalogIndex,
   CatalogPolicy,
   CatalogTable,
   ReferentialAction,
 } from "../tests/_catalog.ts";
-import { normalizeCatalog } from "../tests/_catalog.ts";
+import { makeConstraint, normalizeCatalog } from "../tests/_catalog.ts";
 
 /** The totals the baseline sheet states; the extraction must reproduce each one. */
 export const BASELINE_TOTALS = {
@@ -156,25 +155,7 @@ function action(cell: string): ReferentialAction {
   return cell as ReferentialAction;
 }
 
-function constraint(
-  name: string,
-  type: CatalogConstraint["type"],
-  columns: string[],
-  extra: Partial<CatalogConstraint> = {},
-): CatalogConstraint {
-  return {
-    name,
-    type,
-    columns,
-    references: null,
-    definition: null,
-    nullsNotDistinct: false,
-    deferrable: false,
-    deferred: false,
-    validated: true,
-    ...extra,
-  };
-}
+const constraint = makeConstraint;
 
 function parseTableSection(section: readonly string[], referencedBy: string[]): CatalogTable {
   const name = section[0].slice(4).trim();

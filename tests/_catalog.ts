@@ -602,6 +602,30 @@ function functionKey(f: CatalogFunction): string {
   return `${f.schema}.${f.name}(${f.arguments})`;
 }
 
+/**
+ * Builds a constraint with the flags of a plain one (not deferrable, validated, NULLs distinct),
+ * for fixtures written by hand or from the fact sheets.
+ */
+export function makeConstraint(
+  name: string,
+  type: ConstraintType,
+  columns: string[],
+  extra: Partial<CatalogConstraint> = {},
+): CatalogConstraint {
+  return {
+    name,
+    type,
+    columns,
+    references: null,
+    definition: null,
+    nullsNotDistinct: false,
+    deferrable: false,
+    deferred: false,
+    validated: true,
+    ...extra,
+  };
+}
+
 /** One-line rendering of a column for messages: `text NOT NULL DEFAULT 'x'::text`. */
 export function describeColumn(column: CatalogColumn): string {
   return `${column.type}${column.notNull ? " NOT NULL" : ""}` +
