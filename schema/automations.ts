@@ -22,7 +22,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
-import { prebuilds } from "./configurations.ts";
+import { configurations } from "./configurations.ts";
 import { integrations } from "./integrations.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
@@ -41,8 +41,9 @@ const inCallerOrganizations: SQL = sql`organization_id IN (
 /**
  * An agent task definition owned by an organization; triggers and schedules start its runs.
  * Defaults: `name` `'Untitled Automation'`, `agentType` `'opencode'`, `modelId`
- * `'claude-sonnet-4-20250514'`, `enabled` true, `enabledTools` `{}`. Deleting the default
- * prebuild or Slack installation only clears the reference.
+ * `'claude-sonnet-4-20250514'` (an API-format id, carried over: I-32), `enabled` true,
+ * `enabledTools` `{}`. Deleting the default configuration or Slack installation only clears the
+ * reference.
  *
  * Row-level security is enabled. Only the DELETE policy has a USING expression (the caller's
  * organizations via `auth.uid()`); the INSERT, UPDATE and SELECT policies carry no expression.
@@ -62,7 +63,8 @@ export const automations = pgTable(
     createdBy: text("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
-    defaultPrebuildId: uuid("default_prebuild_id"),
+    // I-9: renamed from default_prebuild_id, keeping the "default" meaning.
+    defaultConfigurationId: uuid("default_configuration_id"),
     llmFilterPrompt: text("llm_filter_prompt"),
     enabledTools: jsonb("enabled_tools").default(sql`'{}'::jsonb`),
     llmAnalysisPrompt: text("llm_analysis_prompt"),
@@ -81,9 +83,9 @@ export const automations = pgTable(
       foreignColumns: [user.id],
     }),
     foreignKey({
-      name: "automations_default_prebuild_id_fkey",
-      columns: [t.defaultPrebuildId],
-      foreignColumns: [prebuilds.id],
+      name: "automations_default_configuration_id_fkey",
+      columns: [t.defaultConfigurationId],
+      foreignColumns: [configurations.id],
     }).onDelete("set null"),
     foreignKey({
       name: "automations_notification_slack_installation_id_fkey",
@@ -92,7 +94,7 @@ export const automations = pgTable(
     }).onDelete("set null"),
     index("idx_automations_enabled").on(t.enabled).where(sql`enabled = true`),
     index("idx_automations_org").on(t.organizationId),
-    index("idx_automations_prebuild").on(t.defaultPrebuildId),
+    index("idx_automations_configuration").on(t.defaultConfigurationId),
     pgPolicy("Users can delete automations in their org", {
       as: "permissive",
       for: "delete",

@@ -1,8 +1,9 @@
 /**
- * Prebuilds (sandbox configurations) and the repos each one mounts.
+ * Configurations (the sandbox setups sessions start from) and the repos each one mounts.
  *
- * These are the baseline names `prebuilds` / `prebuild_repos`; the vNext upgrade renames them to
- * `configurations` / `configuration_repos`.
+ * vNext renamed the tables `prebuilds` / `prebuild_repos` to `configurations` /
+ * `configuration_repos`, with every constraint and index name that carried the old word; rows
+ * were kept (`ALTER … RENAME`). The old export names remain as deprecated aliases.
  *
  * @module
  */
@@ -23,17 +24,22 @@ import { user } from "./auth.ts";
 import { repos } from "./repos.ts";
 
 /**
- * A sandbox configuration that sessions start from: its snapshot (`snapshot_id`, `status`
- * starting at 'building'), `sandbox_provider` ('modal' or 'e2b') and saved service commands,
- * env files and connectors. `type` is 'manual' by default. A CLI prebuild sets `user_id` and
- * `local_path_hash` together (unique per pair); otherwise both are NULL. There is no
- * organization column: the organization is reached through `prebuild_repos` → `repos`.
+ * A sandbox configuration that sessions start from: its active snapshot (column `snapshot_id`,
+ * property `activeSnapshotId`, decision I-22), `status` (starts at 'building'; old spec pending,
+ * building, ready, failed, no CHECK), `sandbox_provider` ('modal' or 'e2b') and saved service
+ * commands. `env_files` and `connectors` are legacy: vNext has no writer for them.
+ * `type` is 'manual' by default ('managed', 'cli' also occur). A CLI configuration sets
+ * `user_id` and `local_path_hash` together (unique per pair); otherwise both are NULL
+ * (`configurations_cli_requires_path`). There is no organization column: the organization is
+ * reached through `configuration_repos` → `repos`. Deleting a configuration deletes its repo
+ * links, scoped secrets, secret files and secret links, and only clears `sessions` and
+ * `automations` references.
  */
-export const prebuilds = pgTable(
-  "prebuilds",
+export const configurations = pgTable(
+  "configurations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    snapshotId: text("snapshot_id"),
+    activeSnapshotId: text("snapshot_id"),
     status: text("status").default("building"),
     error: text("error"),
     createdBy: text("created_by"),
@@ -56,61 +62,103 @@ export const prebuilds = pgTable(
   },
   (t) => [
     foreignKey({
-      name: "prebuilds_created_by_fkey",
+      name: "configurations_created_by_fkey",
       columns: [t.createdBy],
       foreignColumns: [user.id],
     }).onDelete("no action"),
-    foreignKey({ name: "prebuilds_user_id_fkey", columns: [t.userId], foreignColumns: [user.id] })
-      .onDelete("cascade"),
-    unique("prebuilds_user_path_unique").on(t.userId, t.localPathHash),
+    foreignKey({
+      name: "configurations_user_id_fkey",
+      columns: [t.userId],
+      foreignColumns: [user.id],
+    }).onDelete("cascade"),
+    unique("configurations_user_path_unique").on(t.userId, t.localPathHash),
     check(
-      "prebuilds_cli_requires_path",
+      "configurations_cli_requires_path",
       sql`(user_id IS NOT NULL AND local_path_hash IS NOT NULL) OR (user_id IS NULL AND local_path_hash IS NULL)`,
     ),
     check(
-      "prebuilds_sandbox_provider_check",
+      "configurations_sandbox_provider_check",
       sql`sandbox_provider = ANY (ARRAY['modal'::text, 'e2b'::text])`,
     ),
-    index("idx_prebuilds_sandbox_provider").on(t.sandboxProvider),
-    index("idx_prebuilds_type_managed").on(t.type).where(sql`type = 'managed'::text`),
+    index("idx_configurations_sandbox_provider").on(t.sandboxProvider),
+    index("idx_configurations_type_managed").on(t.type).where(sql`type = 'managed'::text`),
   ],
 );
 
-/** A `prebuilds` row as read from the database. */
-export type PrebuildRow = typeof prebuilds.$inferSelect;
-/** Values for inserting a `prebuilds` row. */
-export type NewPrebuild = typeof prebuilds.$inferInsert;
+/** A `configurations` row as read from the database. */
+export type ConfigurationRow = typeof configurations.$inferSelect;
+/** Values for inserting a `configurations` row; only `name` is required. */
+export type NewConfiguration = typeof configurations.$inferInsert;
 
 /**
- * A repo mounted in a prebuild at `workspace_path` ('.' for a single repo, the repo name when
- * there are several). One row per (prebuild_id, repo_id); removed with either side.
+ * A repo mounted in a configuration at `workspace_path` ('.' for a single repo, the repo name
+ * when there are several). One row per (configuration_id, repo_id); removed with either side.
  */
-export const prebuildRepos = pgTable(
-  "prebuild_repos",
+export const configurationRepos = pgTable(
+  "configuration_repos",
   {
-    prebuildId: uuid("prebuild_id").notNull(),
+    configurationId: uuid("configuration_id").notNull(),
     repoId: uuid("repo_id").notNull(),
     workspacePath: text("workspace_path").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
   },
   (t) => [
-    primaryKey({ name: "prebuild_repos_pkey", columns: [t.prebuildId, t.repoId] }),
+    primaryKey({ name: "configuration_repos_pkey", columns: [t.configurationId, t.repoId] }),
     foreignKey({
-      name: "prebuild_repos_prebuild_id_fkey",
-      columns: [t.prebuildId],
-      foreignColumns: [prebuilds.id],
+      name: "configuration_repos_configuration_id_fkey",
+      columns: [t.configurationId],
+      foreignColumns: [configurations.id],
     }).onDelete("cascade"),
     foreignKey({
-      name: "prebuild_repos_repo_id_fkey",
+      name: "configuration_repos_repo_id_fkey",
       columns: [t.repoId],
       foreignColumns: [repos.id],
     }).onDelete("cascade"),
-    index("idx_prebuild_repos_prebuild").on(t.prebuildId),
-    index("idx_prebuild_repos_repo").on(t.repoId),
+    index("idx_configuration_repos_configuration").on(t.configurationId),
+    index("idx_configuration_repos_repo").on(t.repoId),
   ],
 );
 
-/** A `prebuild_repos` row as read from the database. */
-export type PrebuildRepoRow = typeof prebuildRepos.$inferSelect;
-/** Values for inserting a `prebuild_repos` row. */
-export type NewPrebuildRepo = typeof prebuildRepos.$inferInsert;
+/** A `configuration_repos` row as read from the database. */
+export type ConfigurationRepoRow = typeof configurationRepos.$inferSelect;
+/** Values for inserting a `configuration_repos` row. */
+export type NewConfigurationRepo = typeof configurationRepos.$inferInsert;
+
+/**
+ * The `configurations` table under its pre-vNext export name.
+ *
+ * @deprecated Use {@linkcode configurations}; the table is now named `configurations`.
+ */
+export const prebuilds = configurations;
+/**
+ * A `configurations` row under its pre-vNext name.
+ *
+ * @deprecated Use {@linkcode ConfigurationRow}.
+ */
+export type PrebuildRow = ConfigurationRow;
+/**
+ * Insert values of `configurations` under their pre-vNext name.
+ *
+ * @deprecated Use {@linkcode NewConfiguration}.
+ */
+export type NewPrebuild = NewConfiguration;
+
+/**
+ * The `configuration_repos` table under its pre-vNext export name.
+ *
+ * @deprecated Use {@linkcode configurationRepos}; the table is now named `configuration_repos`
+ * and its `prebuild_id` column `configuration_id`.
+ */
+export const prebuildRepos = configurationRepos;
+/**
+ * A `configuration_repos` row under its pre-vNext name.
+ *
+ * @deprecated Use {@linkcode ConfigurationRepoRow}.
+ */
+export type PrebuildRepoRow = ConfigurationRepoRow;
+/**
+ * Insert values of `configuration_repos` under their pre-vNext name.
+ *
+ * @deprecated Use {@linkcode NewConfigurationRepo}.
+ */
+export type NewPrebuildRepo = NewConfigurationRepo;

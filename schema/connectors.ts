@@ -20,7 +20,8 @@ import { organization } from "./organizations.ts";
  * A remote tool server (MCP) an organization has connected: reached at `url` over `transport`
  * ('remote_http' by default), with required `auth` settings and an optional `risk_policy`.
  * `enabled` (default true) switches a connector off without deleting it. Removed with its
- * organization; the migration that created the table filled it from `prebuilds.connectors`.
+ * organization; the migration that created the table filled it from `prebuilds.connectors`
+ * (now `configurations.connectors`).
  */
 export const orgConnectors = pgTable(
   "org_connectors",

@@ -23,7 +23,7 @@ import { organization } from "./organizations.ts";
  * A repository of an organization, unique per (organization_id, github_repo_id). `source` is
  * 'github' by default; a 'local' repo must carry `local_path_hash` (`repos_source_check`). The
  * `repo_snapshot_*` columns track the latest repo snapshot build and `service_commands` the
- * saved service commands. Deleting a repo cascades to its prebuild links, secrets and sessions,
+ * saved service commands. Deleting a repo cascades to its configuration links, secrets and sessions,
  * but is refused while a Slack conversation points at it.
  */
 export const repos = pgTable(

@@ -8,7 +8,7 @@
 import { foreignKey, index, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
 import { organization } from "./organizations.ts";
-import { prebuilds } from "./configurations.ts";
+import { configurations } from "./configurations.ts";
 import { repos } from "./repos.ts";
 
 /**
@@ -53,9 +53,9 @@ export type NewSecretBundle = typeof secretBundles.$inferInsert;
 
 /**
  * One encrypted key/value secret. Scope is the organization, optionally narrowed to a repo
- * and/or a prebuild (configuration); both cascade on delete. `secretType` defaults to `'env'`.
- * Uniqueness is (organization, repo, key, prebuild) with ordinary NULL semantics, so two
- * organization-wide secrets (repo and prebuild NULL) with the same key are not rejected.
+ * and/or a configuration; both cascade on delete. `secretType` defaults to `'env'`.
+ * Uniqueness is (organization, repo, key, configuration) with ordinary NULL semantics, so two
+ * organization-wide secrets (repo and configuration NULL) with the same key are not rejected.
  */
 export const secrets = pgTable(
   "secrets",
@@ -70,7 +70,7 @@ export const secrets = pgTable(
     createdBy: text("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
-    prebuildId: uuid("prebuild_id"),
+    configurationId: uuid("configuration_id"),
     bundleId: uuid("bundle_id"),
   },
   (t) => [
@@ -90,20 +90,20 @@ export const secrets = pgTable(
       foreignColumns: [user.id],
     }),
     foreignKey({
-      name: "secrets_prebuild_id_fkey",
-      columns: [t.prebuildId],
-      foreignColumns: [prebuilds.id],
+      name: "secrets_configuration_id_fkey",
+      columns: [t.configurationId],
+      foreignColumns: [configurations.id],
     }).onDelete("cascade"),
     foreignKey({
       name: "secrets_bundle_id_fkey",
       columns: [t.bundleId],
       foreignColumns: [secretBundles.id],
     }).onDelete("set null"),
-    unique("secrets_org_repo_prebuild_key_unique").on(
+    unique("secrets_org_repo_configuration_key_unique").on(
       t.organizationId,
       t.repoId,
       t.key,
-      t.prebuildId,
+      t.configurationId,
     ),
     index("idx_secrets_org").on(t.organizationId),
     index("idx_secrets_repo").on(t.repoId),

@@ -21,20 +21,20 @@ import {
 } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
 import { automations } from "./automations.ts";
-import { prebuilds } from "./configurations.ts";
+import { configurations } from "./configurations.ts";
 import { integrations } from "./integrations.ts";
 import { organization } from "./organizations.ts";
 import { repos } from "./repos.ts";
 import { triggerEvents, triggers } from "./triggers.ts";
 
 /**
- * An agent session of an organization, started from a prebuild and/or repo, by a user, an
+ * An agent session of an organization, started from a configuration and/or repo, by a user, an
  * automation or a trigger. `sandbox_provider` is 'modal' or 'e2b'; `status` starts at 'starting'
  * and `session_type` at 'coding' (neither has a CHECK). For Slack sessions
  * (`client_type` = 'slack') `client_metadata` carries installationId, channelId and threadTs,
  * which are indexed. At most one session per (automation_id, trigger_event_id) when both are
- * set. An organization cannot be deleted while it has sessions; deleting the prebuild or repo
- * deletes the session, deleting its automation, trigger or trigger event only clears the link.
+ * set. An organization cannot be deleted while it has sessions; deleting the repo deletes the
+ * session, deleting its configuration, automation, trigger or trigger event only clears the link.
  */
 export const sessions = pgTable(
   "sessions",
@@ -73,7 +73,7 @@ export const sessions = pgTable(
     systemPrompt: text("system_prompt"),
     clientType: text("client_type"),
     clientMetadata: jsonb("client_metadata"),
-    prebuildId: uuid("prebuild_id"),
+    configurationId: uuid("configuration_id"),
     sandboxExpiresAt: timestamp("sandbox_expires_at", { withTimezone: true }),
     meteredThroughAt: timestamp("metered_through_at", { withTimezone: true }),
     billingTokenVersion: integer("billing_token_version").default(1),
@@ -103,11 +103,12 @@ export const sessions = pgTable(
       columns: [t.parentSessionId],
       foreignColumns: [t.id],
     }).onDelete("no action"),
+    // I-28: deleting a configuration keeps its sessions (baseline: CASCADE).
     foreignKey({
-      name: "sessions_prebuild_id_fkey",
-      columns: [t.prebuildId],
-      foreignColumns: [prebuilds.id],
-    }).onDelete("cascade"),
+      name: "sessions_configuration_id_fkey",
+      columns: [t.configurationId],
+      foreignColumns: [configurations.id],
+    }).onDelete("set null"),
     foreignKey({
       name: "sessions_repo_id_fkey",
       columns: [t.repoId],
@@ -136,7 +137,7 @@ export const sessions = pgTable(
       .where(sql`local_path_hash IS NOT NULL`),
     index("idx_sessions_org").on(t.organizationId),
     index("idx_sessions_parent").on(t.parentSessionId),
-    index("idx_sessions_prebuild").on(t.prebuildId),
+    index("idx_sessions_configuration").on(t.configurationId),
     index("idx_sessions_repo").on(t.repoId),
     index("idx_sessions_sandbox_expires_at")
       .on(t.sandboxExpiresAt)
