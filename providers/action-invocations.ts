@@ -1,0 +1,44 @@
+/**
+ * Value sets of persisted action invocations and approvals (`action_invocations`).
+ *
+ * @module
+ */
+
+/**
+ * Lifecycle of an invocation (`action_invocations.status`, default `pending`): `pending` awaits a
+ * human, `executed` ran, `denied` was refused (see {@link ActionDeniedReason}), `expired` was not
+ * decided in time, `failed` threw during execution.
+ */
+export type ActionInvocationStatus = "pending" | "executed" | "denied" | "expired" | "failed";
+
+/** Every {@link ActionInvocationStatus}. */
+export const ACTION_INVOCATION_STATUSES: readonly [
+  "pending",
+  "executed",
+  "denied",
+  "expired",
+  "failed",
+] = ["pending", "executed", "denied", "expired", "failed"];
+
+/**
+ * Why an invocation was denied (`action_invocations.denied_reason`): `policy` (mode `deny`) or
+ * `human` (an approver said no). Filled only when `status = denied`; expiry sets
+ * `status = expired` instead. `expired` stays accepted here for rows written before that rule.
+ */
+export type ActionDeniedReason = "policy" | "human" | "expired";
+
+/** Every {@link ActionDeniedReason}. */
+export const ACTION_DENIED_REASONS: readonly ["policy", "human", "expired"] = [
+  "policy",
+  "human",
+  "expired",
+];
+
+/**
+ * Scope of an approval: `once` (the default) approves this invocation only; `always` also writes
+ * `allow` into the relevant `action_modes`.
+ */
+export type ApprovalMode = "once" | "always";
+
+/** Every {@link ApprovalMode}. */
+export const APPROVAL_MODES: readonly ["once", "always"] = ["once", "always"];
