@@ -1,10 +1,15 @@
 /**
- * Agent actions against integrations: standing grants that allow an action, and the log of
- * each invocation with its approval and outcome.
+ * Agent actions against integrations and connectors: the log of each invocation with the mode
+ * that governed it, its approval and its outcome.
+ *
+ * The pre-vNext `action_grants` table is gone: vNext enforces `action_modes` (on `organization`
+ * and `automations`) instead, and the upgrade dropped the grants without any copy.
  *
  * @module
  */
+import { sql } from "drizzle-orm";
 import {
+  check,
   foreignKey,
   index,
   integer,
@@ -14,62 +19,23 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
-import { user } from "./auth.ts";
 import { integrations } from "./integrations.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
 
 /**
- * Permission for an `integration`/`action` pair within an organization, optionally bound to
- * one session. `usedCalls` counts uses against the optional `maxCalls`; a grant stops
- * applying once `expiresAt` passes or `revokedAt` is set. Deleted with its creator, session
- * or organization.
- */
-export const actionGrants = pgTable(
-  "action_grants",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    organizationId: text("organization_id").notNull(),
-    createdBy: text("created_by").notNull(),
-    sessionId: uuid("session_id"),
-    integration: text("integration").notNull(),
-    action: text("action").notNull(),
-    maxCalls: integer("max_calls"),
-    usedCalls: integer("used_calls").notNull().default(0),
-    expiresAt: timestamp("expires_at", { withTimezone: true }),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
-    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
-  },
-  (t) => [
-    foreignKey({
-      name: "action_grants_organization_id_fkey",
-      columns: [t.organizationId],
-      foreignColumns: [organization.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "action_grants_created_by_fkey",
-      columns: [t.createdBy],
-      foreignColumns: [user.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "action_grants_session_id_fkey",
-      columns: [t.sessionId],
-      foreignColumns: [sessions.id],
-    }).onDelete("cascade"),
-    index("idx_action_grants_lookup").on(t.organizationId, t.integration, t.action),
-    index("idx_action_grants_org").on(t.organizationId),
-  ],
-);
-
-/** An `action_grants` row as read from the database. */
-export type ActionGrantRow = typeof actionGrants.$inferSelect;
-/** Values accepted when inserting into `action_grants`. */
-export type NewActionGrant = typeof actionGrants.$inferInsert;
-
-/**
- * One action a session's agent asked to run, with its `riskLevel`, parameters, approval and
- * result. `status` starts at `'pending'`; pending rows are swept by `status`/`expiresAt`.
- * Deleted with the session or organization; deleting the integration clears `integrationId`.
+ * One action a session's agent asked to run. `integration` is the source id (a provider id such
+ * as `linear`, or `connector:<uuid>`) and `action` the action id. `riskLevel` (read, write,
+ * danger; I-10) is the hint copied at invocation time; `mode` (allow, deny, require_approval) is
+ * the effective mode and `modeSource` (automation_override, org_default, inferred_default) the
+ * cascade level it came from. Rows from before vNext carry the mode inferred from their risk
+ * (read allow, write require_approval, danger deny) and `inferred_default`.
+ *
+ * `status` starts at 'pending'; the application writes pending, executed, denied, expired and
+ * failed, and the database also accepts the legacy approved, executing and completed (I-11). A
+ * pending row must have `expiresAt` (`action_invocations_pending_expiry_check`) or the sweeper
+ * would never expire it. `deniedReason` is policy, human or expired. Deleted with the session or
+ * organization; deleting the integration clears `integrationId`.
  */
 export const actionInvocations = pgTable(
   "action_invocations",
@@ -91,6 +57,9 @@ export const actionInvocations = pgTable(
     completedAt: timestamp("completed_at", { withTimezone: true }),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
+    mode: text("mode").notNull(),
+    modeSource: text("mode_source").notNull(),
+    deniedReason: text("denied_reason"),
   },
   (t) => [
     foreignKey({
@@ -108,6 +77,30 @@ export const actionInvocations = pgTable(
       columns: [t.integrationId],
       foreignColumns: [integrations.id],
     }).onDelete("set null"),
+    check(
+      "action_invocations_mode_check",
+      sql`mode = ANY (ARRAY['allow'::text, 'deny'::text, 'require_approval'::text])`,
+    ),
+    check(
+      "action_invocations_mode_source_check",
+      sql`mode_source = ANY (ARRAY['automation_override'::text, 'org_default'::text, 'inferred_default'::text])`,
+    ),
+    check(
+      "action_invocations_denied_reason_check",
+      sql`denied_reason = ANY (ARRAY['policy'::text, 'human'::text, 'expired'::text])`,
+    ),
+    check(
+      "action_invocations_risk_level_check",
+      sql`risk_level = ANY (ARRAY['read'::text, 'write'::text, 'danger'::text])`,
+    ),
+    check(
+      "action_invocations_status_check",
+      sql`status = ANY (ARRAY['pending'::text, 'executed'::text, 'denied'::text, 'expired'::text, 'failed'::text, 'approved'::text, 'executing'::text, 'completed'::text])`,
+    ),
+    check(
+      "action_invocations_pending_expiry_check",
+      sql`status <> 'pending'::text OR expires_at IS NOT NULL`,
+    ),
     index("idx_action_invocations_org_created").on(t.organizationId, t.createdAt),
     index("idx_action_invocations_session").on(t.sessionId),
     index("idx_action_invocations_status_expires").on(t.status, t.expiresAt),
@@ -116,5 +109,5 @@ export const actionInvocations = pgTable(
 
 /** An `action_invocations` row as read from the database. */
 export type ActionInvocationRow = typeof actionInvocations.$inferSelect;
-/** Values accepted when inserting into `action_invocations`. */
+/** Values accepted when inserting into `action_invocations`; `mode` and `modeSource` are required. */
 export type NewActionInvocation = typeof actionInvocations.$inferInsert;

@@ -9,6 +9,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import {
   boolean,
+  check,
   foreignKey,
   index,
   integer,
@@ -21,6 +22,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { actionModesCheck } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { configurations } from "./configurations.ts";
 import { integrations } from "./integrations.ts";
@@ -42,8 +44,9 @@ const inCallerOrganizations: SQL = sql`organization_id IN (
  * An agent task definition owned by an organization; triggers and schedules start its runs.
  * Defaults: `name` `'Untitled Automation'`, `agentType` `'opencode'`, `modelId`
  * `'claude-sonnet-4-20250514'` (an API-format id, carried over: I-32), `enabled` true,
- * `enabledTools` `{}`. Deleting the default configuration or Slack installation only clears the
- * reference.
+ * `enabledTools` `{}`. `action_modes` overrides action modes for this automation's runs and
+ * beats the organization's (same shape and CHECK, `automations_action_modes_check`). Deleting
+ * the default configuration or Slack installation only clears the reference.
  *
  * Row-level security is enabled. Only the DELETE policy has a USING expression (the caller's
  * organizations via `auth.uid()`); the INSERT, UPDATE and SELECT policies carry no expression.
@@ -70,6 +73,8 @@ export const automations = pgTable(
     llmAnalysisPrompt: text("llm_analysis_prompt"),
     notificationChannelId: text("notification_channel_id"),
     notificationSlackInstallationId: uuid("notification_slack_installation_id"),
+    // I-25: NOT NULL DEFAULT '{}', like organization.action_modes.
+    actionModes: jsonb("action_modes").notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [
     foreignKey({
@@ -92,6 +97,7 @@ export const automations = pgTable(
       columns: [t.notificationSlackInstallationId],
       foreignColumns: [slackInstallations.id],
     }).onDelete("set null"),
+    check("automations_action_modes_check", actionModesCheck("action_modes")),
     index("idx_automations_enabled").on(t.enabled).where(sql`enabled = true`),
     index("idx_automations_org").on(t.organizationId),
     index("idx_automations_configuration").on(t.defaultConfigurationId),

@@ -3,8 +3,10 @@
  *
  * @module
  */
+import { sql } from "drizzle-orm";
 import {
   boolean,
+  check,
   foreignKey,
   index,
   jsonb,
@@ -13,13 +15,18 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import { toolRiskOverridesCheck } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { organization } from "./organizations.ts";
 
 /**
  * A remote tool server (MCP) an organization has connected: reached at `url` over `transport`
  * ('remote_http' by default), with required `auth` settings and an optional `risk_policy`.
- * `enabled` (default true) switches a connector off without deleting it. Removed with its
+ * `enabled` (default true) switches a connector off without deleting it. `tool_risk_overrides`
+ * maps each MCP tool name to the mode an admin confirmed and the tool's schema hash at that
+ * review (never NULL, `{}` by default, shape enforced by
+ * `org_connectors_tool_risk_overrides_check`); `action_modes` stays authoritative for
+ * enforcement and an admin confirmation writes both (I-26). Removed with its
  * organization; the migration that created the table filled it from `prebuilds.connectors`
  * (now `configurations.connectors`).
  */
@@ -37,6 +44,8 @@ export const orgConnectors = pgTable(
     createdBy: text("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
+    // I-25: NOT NULL DEFAULT '{}', so the ADD COLUMN is metadata-only.
+    toolRiskOverrides: jsonb("tool_risk_overrides").notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [
     foreignKey({
@@ -49,6 +58,7 @@ export const orgConnectors = pgTable(
       columns: [t.organizationId],
       foreignColumns: [organization.id],
     }).onDelete("cascade"),
+    check("org_connectors_tool_risk_overrides_check", toolRiskOverridesCheck),
     index("idx_org_connectors_org").on(t.organizationId),
   ],
 );

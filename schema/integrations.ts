@@ -1,5 +1,6 @@
 /**
- * Connections of an organization to external providers, and which of them serve which repo.
+ * Connections of an organization to external providers, which of them serve which repo, and
+ * users' own provider connections.
  *
  * @module
  */
@@ -8,6 +9,7 @@ import {
   check,
   foreignKey,
   index,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -22,7 +24,9 @@ import { repos } from "./repos.ts";
  * A connection of an organization to an external provider (`provider` is the broker,
  * `integration_id` the service; both open sets). `connection_id` is unique within an
  * organization, so one GitHub installation may serve several organizations. `visibility` is
- * 'org' (default) or 'private'; `status` starts at 'active'. Removed with its organization.
+ * 'org' (default) or 'private'; `status` is active (default), expired, revoked, deleted or
+ * suspended. Removed with its organization; removing it removes its repo, automation and
+ * session bindings and poll groups, and clears `triggers` / `action_invocations` links.
  */
 export const integrations = pgTable(
   "integrations",
@@ -57,6 +61,10 @@ export const integrations = pgTable(
     check(
       "integrations_visibility_check",
       sql`visibility = ANY (ARRAY['org'::text, 'private'::text])`,
+    ),
+    check(
+      "integrations_status_check",
+      sql`status = ANY (ARRAY['active'::text, 'expired'::text, 'revoked'::text, 'deleted'::text, 'suspended'::text])`,
     ),
     index("idx_integrations_github_installation")
       .on(t.githubInstallationId)
@@ -103,3 +111,58 @@ export const repoConnections = pgTable(
 export type RepoConnectionRow = typeof repoConnections.$inferSelect;
 /** Values for inserting a `repo_connections` row. */
 export type NewRepoConnection = typeof repoConnections.$inferInsert;
+
+/**
+ * A user's own connection to a provider within an organization (e.g. GitHub for commit
+ * authorship). `provider` is the integration provider id (`github`; open set, I-4); the broker
+ * identity, when needed, goes in `metadata`. Unique per (user_id, organization_id, provider,
+ * connection_id) (I-2); token lookups use (user_id, organization_id, provider) with status
+ * 'active' through that index's prefix, before falling back to the organization's integration.
+ * `status` is active (default), expired, revoked, deleted or suspended. Removed with the user
+ * or the organization (I-3).
+ */
+export const userConnections = pgTable(
+  "user_connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id").notNull(),
+    organizationId: text("organization_id").notNull(),
+    provider: text("provider").notNull(),
+    connectionId: text("connection_id").notNull(),
+    displayName: text("display_name"),
+    status: text("status").notNull().default("active"),
+    metadata: jsonb("metadata"),
+    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: "user_connections_user_id_fkey",
+      columns: [t.userId],
+      foreignColumns: [user.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "user_connections_organization_id_fkey",
+      columns: [t.organizationId],
+      foreignColumns: [organization.id],
+    }).onDelete("cascade"),
+    // Named explicitly: the column-derived name would be 67 bytes, over PostgreSQL's 63.
+    unique("user_connections_user_org_provider_connection_key").on(
+      t.userId,
+      t.organizationId,
+      t.provider,
+      t.connectionId,
+    ),
+    check(
+      "user_connections_status_check",
+      sql`status = ANY (ARRAY['active'::text, 'expired'::text, 'revoked'::text, 'deleted'::text, 'suspended'::text])`,
+    ),
+    index("idx_user_connections_org").on(t.organizationId),
+    index("idx_user_connections_user").on(t.userId),
+  ],
+);
+
+/** A `user_connections` row as read from the database. */
+export type UserConnectionRow = typeof userConnections.$inferSelect;
+/** Values for inserting a `user_connections` row. */
+export type NewUserConnection = typeof userConnections.$inferInsert;

@@ -7,6 +7,7 @@ export * from "./auth.ts";
 export * from "./organizations.ts";
 export * from "./repos.ts";
 export * from "./configurations.ts";
+export * from "./sandbox.ts";
 export * from "./sessions.ts";
 export * from "./integrations.ts";
 export * from "./connectors.ts";

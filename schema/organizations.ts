@@ -10,6 +10,7 @@
 import { sql } from "drizzle-orm";
 import {
   boolean,
+  check,
   foreignKey,
   index,
   jsonb,
@@ -20,12 +21,16 @@ import {
   unique,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { actionModesCheck } from "./_checks.ts";
 import { user } from "./auth.ts";
 
 /**
  * A tenant; nearly every other table is scoped to one. `slug` is unique. `billing_state` is
  * never NULL (starts as 'unconfigured'); `shadow_balance` is the locally kept credit balance.
- * Deleting an organization cascades to its scoped rows but is refused while it has `sessions`.
+ * `action_modes` holds the organization's default action modes, `"<sourceId>:<actionId>"` →
+ * allow / deny / require_approval (never NULL, `{}` by default; shape enforced by
+ * `organization_action_modes_check`); an automation's own entry beats it. Deleting an
+ * organization cascades to its scoped rows but is refused while it has `sessions`.
  */
 export const organization = pgTable(
   "organization",
@@ -49,12 +54,19 @@ export const organization = pgTable(
     shadowBalanceUpdatedAt: timestamp("shadow_balance_updated_at", { withTimezone: true }),
     graceEnteredAt: timestamp("grace_entered_at", { withTimezone: true }),
     graceExpiresAt: timestamp("grace_expires_at", { withTimezone: true }),
-    // Drift D2: no `onboarding_meta` column; the migrated database never received it.
+    // Drift D2, part of the vNext target (I-30): some databases got it from an unjournaled
+    // pre-vNext file, the upgrade adds it (IF NOT EXISTS) to the others; it comes before
+    // action_modes on every database. Its shape is undocumented.
+    onboardingMeta: jsonb("onboarding_meta"),
+    // I-25: NOT NULL DEFAULT '{}' so that a merge into it never meets NULL; the constant
+    // default makes the ADD COLUMN metadata-only.
+    actionModes: jsonb("action_modes").notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [
     unique("organization_slug_key").on(t.slug),
     // The migrated database also has this second unique index on slug; both are kept.
     uniqueIndex("organization_slug_uidx").on(t.slug),
+    check("organization_action_modes_check", actionModesCheck("action_modes")),
     index("organization_allowed_domains_idx").using("gin", t.allowedDomains),
     index("organization_autumn_customer_idx")
       .on(t.autumnCustomerId)

@@ -1,61 +1,37 @@
 /**
- * Organization secrets and the bundles that group them.
+ * Organization secrets, and the configuration-scoped files and links that put them into a
+ * sandbox (`secret_files`, `configuration_secrets`; decision I-23, design A).
  *
- * Values are stored encrypted by the application; the database never sees plaintext.
+ * Values are stored encrypted by the application, only in `secrets`; the database never sees
+ * plaintext. vNext dropped the pre-vNext `secret_bundles` table and `secrets.bundle_id`: the
+ * upgrade carried every bundle with a `target_path` forward into `secret_files` and
+ * `configuration_secrets` for each configuration of the bundle's organization.
  *
  * @module
  */
-import { foreignKey, index, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import {
+  check,
+  foreignKey,
+  index,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
-import { organization } from "./organizations.ts";
 import { configurations } from "./configurations.ts";
+import { organization } from "./organizations.ts";
 import { repos } from "./repos.ts";
-
-/**
- * Named group of secrets within an organization, unique by name per organization
- * (`secret_bundles_org_name_unique`). Deleting a bundle keeps its secrets and clears their
- * `bundleId`.
- */
-export const secretBundles = pgTable(
-  "secret_bundles",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    organizationId: text("organization_id").notNull(),
-    name: text("name").notNull(),
-    description: text("description"),
-    createdBy: text("created_by"),
-    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
-    // Drift D9: the migrated database appends target_path after updated_at (added by a later
-    // ALTER TABLE); the column order follows the database.
-    targetPath: text("target_path"),
-  },
-  (t) => [
-    foreignKey({
-      name: "secret_bundles_organization_id_fkey",
-      columns: [t.organizationId],
-      foreignColumns: [organization.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "secret_bundles_created_by_fkey",
-      columns: [t.createdBy],
-      foreignColumns: [user.id],
-    }),
-    unique("secret_bundles_org_name_unique").on(t.organizationId, t.name),
-    index("idx_secret_bundles_org").on(t.organizationId),
-  ],
-);
-
-/** A `secret_bundles` row as read from the database. */
-export type SecretBundleRow = typeof secretBundles.$inferSelect;
-/** Values accepted when inserting into `secret_bundles`. */
-export type NewSecretBundle = typeof secretBundles.$inferInsert;
 
 /**
  * One encrypted key/value secret. Scope is the organization, optionally narrowed to a repo
  * and/or a configuration; both cascade on delete. `secretType` defaults to `'env'`.
- * Uniqueness is (organization, repo, key, configuration) with ordinary NULL semantics, so two
- * organization-wide secrets (repo and configuration NULL) with the same key are not rejected.
+ * Uniqueness is (organization, repo, key, configuration) with ordinary NULL semantics, so the
+ * partial unique index `secrets_org_key_unique_when_org_wide` separately makes a key unique among
+ * an organization's org-wide secrets (repo and configuration both NULL; drift D3, I-30).
  */
 export const secrets = pgTable(
   "secrets",
@@ -71,7 +47,6 @@ export const secrets = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
     configurationId: uuid("configuration_id"),
-    bundleId: uuid("bundle_id"),
   },
   (t) => [
     foreignKey({
@@ -94,20 +69,19 @@ export const secrets = pgTable(
       columns: [t.configurationId],
       foreignColumns: [configurations.id],
     }).onDelete("cascade"),
-    foreignKey({
-      name: "secrets_bundle_id_fkey",
-      columns: [t.bundleId],
-      foreignColumns: [secretBundles.id],
-    }).onDelete("set null"),
     unique("secrets_org_repo_configuration_key_unique").on(
       t.organizationId,
       t.repoId,
       t.key,
       t.configurationId,
     ),
+    // Drift D3 (I-30): created by an unjournaled pre-vNext file on some databases, by the
+    // upgrade (IF NOT EXISTS) on the others; the predicate followed the column rename.
+    uniqueIndex("secrets_org_key_unique_when_org_wide")
+      .on(t.organizationId, t.key)
+      .where(sql`repo_id IS NULL AND configuration_id IS NULL`),
     index("idx_secrets_org").on(t.organizationId),
     index("idx_secrets_repo").on(t.repoId),
-    index("idx_secrets_bundle").on(t.bundleId),
   ],
 );
 
@@ -115,3 +89,103 @@ export const secrets = pgTable(
 export type SecretRow = typeof secrets.$inferSelect;
 /** Values accepted when inserting into `secrets`; `encryptedValue` must already be encrypted. */
 export type NewSecret = typeof secrets.$inferInsert;
+
+/**
+ * A file a configuration's sandbox gets at boot (e.g. `app/.env.local`), filled with the
+ * secrets linked to it through `configuration_secrets`. `file_path` is unique per
+ * configuration and must be relative, non-empty, without a drive letter and without a `..`
+ * segment (`secret_files_path_check`, the old bundle target-path rule). `organization_id` is
+ * the tenant (configurations have no organization column). Removed with its configuration or
+ * organization, together with its secret links.
+ */
+export const secretFiles = pgTable(
+  "secret_files",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: text("organization_id").notNull(),
+    configurationId: uuid("configuration_id").notNull(),
+    filePath: text("file_path").notNull(),
+    description: text("description"),
+    createdBy: text("created_by"),
+    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: "secret_files_organization_id_fkey",
+      columns: [t.organizationId],
+      foreignColumns: [organization.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "secret_files_configuration_id_fkey",
+      columns: [t.configurationId],
+      foreignColumns: [configurations.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "secret_files_created_by_fkey",
+      columns: [t.createdBy],
+      foreignColumns: [user.id],
+    }).onDelete("no action"),
+    unique("secret_files_configuration_id_file_path_key").on(t.configurationId, t.filePath),
+    // Target of the composite FK from configuration_secrets: a linked file must belong to the
+    // same configuration as the link.
+    unique("secret_files_configuration_id_id_key").on(t.configurationId, t.id),
+    check(
+      "secret_files_path_check",
+      sql`file_path <> ''::text AND file_path !~ '^/'::text AND file_path !~ '^[A-Za-z]:'::text AND file_path !~ '(^|/)\\.\\.(/|$)'::text`,
+    ),
+    index("idx_secret_files_org").on(t.organizationId),
+  ],
+);
+
+/** A `secret_files` row as read from the database. */
+export type SecretFileRow = typeof secretFiles.$inferSelect;
+/** Values for inserting a `secret_files` row. */
+export type NewSecretFile = typeof secretFiles.$inferInsert;
+
+/**
+ * A secret a configuration's sandbox receives, once per (configuration_id, secret_id): as an
+ * environment variable when `secret_file_id` is NULL, else written into that file, which must
+ * belong to the same configuration (composite FK `configuration_secrets_secret_file_id_fkey`).
+ * The value stays encrypted in `secrets`. Removed with the configuration, the secret or the
+ * file. Application rule: keys written into one file are distinct.
+ */
+export const configurationSecrets = pgTable(
+  "configuration_secrets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    configurationId: uuid("configuration_id").notNull(),
+    secretId: uuid("secret_id").notNull(),
+    secretFileId: uuid("secret_file_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: "configuration_secrets_configuration_id_fkey",
+      columns: [t.configurationId],
+      foreignColumns: [configurations.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "configuration_secrets_secret_id_fkey",
+      columns: [t.secretId],
+      foreignColumns: [secrets.id],
+    }).onDelete("cascade"),
+    // MATCH SIMPLE: a NULL secret_file_id skips the check.
+    foreignKey({
+      name: "configuration_secrets_secret_file_id_fkey",
+      columns: [t.configurationId, t.secretFileId],
+      foreignColumns: [secretFiles.configurationId, secretFiles.id],
+    }).onDelete("cascade"),
+    unique("configuration_secrets_configuration_id_secret_id_key").on(
+      t.configurationId,
+      t.secretId,
+    ),
+    index("idx_configuration_secrets_secret").on(t.secretId),
+    index("idx_configuration_secrets_secret_file").on(t.secretFileId),
+  ],
+);
+
+/** A `configuration_secrets` row as read from the database. */
+export type ConfigurationSecretRow = typeof configurationSecrets.$inferSelect;
+/** Values for inserting a `configuration_secrets` row. */
+export type NewConfigurationSecret = typeof configurationSecrets.$inferInsert;

@@ -29,12 +29,19 @@ import { triggerEvents, triggers } from "./triggers.ts";
 
 /**
  * An agent session of an organization, started from a configuration and/or repo, by a user, an
- * automation or a trigger. `sandbox_provider` is 'modal' or 'e2b'; `status` starts at 'starting'
- * and `session_type` at 'coding' (neither has a CHECK). For Slack sessions
- * (`client_type` = 'slack') `client_metadata` carries installationId, channelId and threadTs,
- * which are indexed. At most one session per (automation_id, trigger_event_id) when both are
- * set. An organization cannot be deleted while it has sessions; deleting the repo deletes the
- * session, deleting its configuration, automation, trigger or trigger event only clears the link.
+ * automation or a trigger. `sandbox_provider` is 'modal' or 'e2b'. Allowed values (CHECKs):
+ * `status` pending, starting (default), running, paused, stopped, failed; `session_type` setup,
+ * coding (default), cli and the legacy terminal; `client_type` web, slack, cli, automation;
+ * `origin` web (default), cli. For Slack sessions (`client_type` = 'slack') `client_metadata`
+ * carries installationId, channelId and threadTs, which are indexed. At most one session per
+ * (automation_id, trigger_event_id) when both are set, and per (organization_id,
+ * idempotency_key) when a key is given: a retried create returns the existing row. `snapshot_id`
+ * may hold a memory-snapshot id (`mem:` prefix) or, for E2B auto-pause, the sandbox id.
+ * `pause_reason` and `stop_reason` are free text (before vNext: manual, credit_limit,
+ * inactivity, overage_cap, payment_failed / manual, error, sandbox_terminated,
+ * auto_pause_failed). An organization cannot be deleted while it has sessions; deleting the
+ * repo deletes the session, deleting its configuration (I-28), automation, trigger or trigger
+ * event only clears the link.
  */
 export const sessions = pgTable(
   "sessions",
@@ -81,6 +88,7 @@ export const sessions = pgTable(
     aliveCheckFailures: integer("alive_check_failures").default(0),
     pauseReason: text("pause_reason"),
     stopReason: text("stop_reason"),
+    idempotencyKey: text("idempotency_key"),
   },
   (t) => [
     foreignKey({
@@ -128,10 +136,32 @@ export const sessions = pgTable(
       "sessions_sandbox_provider_check",
       sql`sandbox_provider = ANY (ARRAY['modal'::text, 'e2b'::text])`,
     ),
+    // I-8: the gateway hub's in-memory states (creating, resuming, migrating, error) are never
+    // written.
+    check(
+      "sessions_status_check",
+      sql`status = ANY (ARRAY['pending'::text, 'starting'::text, 'running'::text, 'paused'::text, 'stopped'::text, 'failed'::text])`,
+    ),
+    // I-6: writers emit cli; terminal is a legacy alias that production rows hold.
+    check(
+      "sessions_session_type_check",
+      sql`session_type = ANY (ARRAY['setup'::text, 'coding'::text, 'cli'::text, 'terminal'::text])`,
+    ),
+    // I-7: a caller's "browser" is stored as web.
+    check(
+      "sessions_client_type_check",
+      sql`client_type = ANY (ARRAY['web'::text, 'slack'::text, 'cli'::text, 'automation'::text])`,
+    ),
+    check("sessions_origin_check", sql`origin = ANY (ARRAY['web'::text, 'cli'::text])`),
     index("idx_sessions_automation").on(t.automationId),
     // Drift D5: the migrated database has a unique index here, not a unique constraint.
     uniqueIndex("idx_sessions_automation_trigger_event").on(t.automationId, t.triggerEventId),
     index("idx_sessions_client_type").on(t.clientType),
+    // Idempotent creation per organization: ON CONFLICT (organization_id, idempotency_key)
+    // must repeat `WHERE idempotency_key IS NOT NULL` to infer this partial index.
+    uniqueIndex("idx_sessions_idempotency")
+      .on(t.organizationId, t.idempotencyKey)
+      .where(sql`idempotency_key IS NOT NULL`),
     index("idx_sessions_local_path_hash")
       .on(t.localPathHash)
       .where(sql`local_path_hash IS NOT NULL`),
@@ -193,3 +223,45 @@ export const sessionConnections = pgTable(
 export type SessionConnectionRow = typeof sessionConnections.$inferSelect;
 /** Values for inserting a `session_connections` row. */
 export type NewSessionConnection = typeof sessionConnections.$inferInsert;
+
+/**
+ * A gateway-mediated tool call of a session (verify, save_snapshot, save_service_commands,
+ * automation.complete, …; `tool_name` is an open set), keyed by the `tool_call_id` the sandbox
+ * wrapper generates once per logical call. Unique per (session_id, tool_call_id) (I-13): a retry
+ * never re-executes, it receives the stored `result`; always look up with the session. `status`
+ * is executing (default), completed or failed. Removed with the session.
+ */
+export const sessionToolInvocations = pgTable(
+  "session_tool_invocations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    sessionId: uuid("session_id").notNull(),
+    toolCallId: text("tool_call_id").notNull(),
+    toolName: text("tool_name").notNull(),
+    params: jsonb("params"),
+    status: text("status").notNull().default("executing"),
+    result: jsonb("result"),
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [
+    foreignKey({
+      name: "session_tool_invocations_session_id_fkey",
+      columns: [t.sessionId],
+      foreignColumns: [sessions.id],
+    }).onDelete("cascade"),
+    unique("session_tool_invocations_session_id_tool_call_id_key").on(t.sessionId, t.toolCallId),
+    check(
+      "session_tool_invocations_status_check",
+      sql`status = ANY (ARRAY['executing'::text, 'completed'::text, 'failed'::text])`,
+    ),
+    // Named by the spec; redundant next to the unique index's prefix.
+    index("idx_tool_invocations_session").on(t.sessionId),
+  ],
+);
+
+/** A `session_tool_invocations` row as read from the database. */
+export type SessionToolInvocationRow = typeof sessionToolInvocations.$inferSelect;
+/** Values for inserting a `session_tool_invocations` row. */
+export type NewSessionToolInvocation = typeof sessionToolInvocations.$inferInsert;

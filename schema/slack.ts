@@ -3,7 +3,17 @@
  *
  * @module
  */
-import { foreignKey, index, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import {
+  check,
+  foreignKey,
+  index,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
 import { organization } from "./organizations.ts";
 import { repos } from "./repos.ts";
@@ -11,8 +21,9 @@ import { sessions } from "./sessions.ts";
 
 /**
  * A Slack workspace (`team_id`) installed into an organization, once per (organization_id,
- * team_id). `encrypted_bot_token` is stored encrypted, never in clear; `status` starts at
- * 'active'; the `support_*` columns describe the shared support channel and its invite.
+ * team_id). `encrypted_bot_token` is stored encrypted, never in clear; `status` is active
+ * (default) or revoked; the `support_*` columns describe the shared support channel and its
+ * invite, `connect_channel_id` / `invite_url` the connect channel and its invite.
  * Removed with its organization.
  */
 export const slackInstallations = pgTable(
@@ -33,6 +44,9 @@ export const slackInstallations = pgTable(
     supportChannelName: text("support_channel_name"),
     supportInviteId: text("support_invite_id"),
     supportInviteUrl: text("support_invite_url"),
+    // I-29: in the old and vNext specs but in no pre-vNext migration; nullable, no reader yet.
+    connectChannelId: text("connect_channel_id"),
+    inviteUrl: text("invite_url"),
   },
   (t) => [
     foreignKey({
@@ -46,6 +60,10 @@ export const slackInstallations = pgTable(
       foreignColumns: [organization.id],
     }).onDelete("cascade"),
     unique("slack_installations_organization_id_team_id_key").on(t.organizationId, t.teamId),
+    check(
+      "slack_installations_status_check",
+      sql`status = ANY (ARRAY['active'::text, 'revoked'::text])`,
+    ),
     index("idx_slack_installations_org").on(t.organizationId),
     index("idx_slack_installations_team").on(t.teamId),
   ],

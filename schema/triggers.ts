@@ -1,12 +1,14 @@
 /**
- * Automation triggers (webhook, polling, scheduled), the events they receive, and the tool
- * actions run while handling an event.
+ * Automation triggers (webhook, polling, scheduled), the inbox that receives webhooks, the poll
+ * groups that poll providers, the events triggers receive, and the tool actions run while
+ * handling an event.
  *
  * @module
  */
 import { sql } from "drizzle-orm";
 import {
   boolean,
+  check,
   foreignKey,
   index,
   integer,
@@ -16,7 +18,6 @@ import {
   text,
   timestamp,
   unique,
-  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
@@ -26,10 +27,16 @@ import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
 
 /**
- * Source of events for one automation. `triggerType` defaults to `'webhook'` (the partial
- * indexes also serve `'polling'`, and `provider = 'scheduled'`); `executionMode` defaults to
- * `'auto'`. `webhookUrlPath` is unique when set. Deleting the automation deletes its triggers;
- * deleting the linked integration only clears `integrationId`.
+ * Source of events for one automation. `triggerType` is 'webhook' (default) or 'polling'
+ * (`triggers_trigger_type_check`); `provider` is an open set (sentry, linear, github, posthog,
+ * scheduled, …) and `eventType` the provider's trigger-type id (e.g. error_created). `enabled`
+ * is never NULL (legacy NULLs became false, which is how pre-vNext queries treated them);
+ * `config` is never NULL (`{}` by default) and is validated by the trigger type's config schema.
+ * `externalWebhookId` records an expiring webhook registration at the provider.
+ * `pollingCron`, `pollingState`, `lastPolledAt` and `repeatJobKey` are kept for scheduled
+ * triggers (I-19); polling triggers use `trigger_poll_groups`. `webhookUrlPath` is unique when
+ * set. Deleting the automation deletes its triggers; deleting the linked integration only clears
+ * `integrationId`.
  */
 export const triggers = pgTable(
   "triggers",
@@ -41,7 +48,7 @@ export const triggers = pgTable(
     description: text("description"),
     triggerType: text("trigger_type").notNull().default("webhook"),
     provider: text("provider").notNull(),
-    enabled: boolean("enabled").default(true),
+    enabled: boolean("enabled").notNull().default(true),
     executionMode: text("execution_mode").default("auto"),
     allowAgenticRepoSelection: boolean("allow_agentic_repo_selection").default(false),
     agentInstructions: text("agent_instructions"),
@@ -51,12 +58,14 @@ export const triggers = pgTable(
     pollingEndpoint: text("polling_endpoint"),
     pollingState: jsonb("polling_state").default(sql`'{}'::jsonb`),
     lastPolledAt: timestamp("last_polled_at", { withTimezone: true }),
-    config: jsonb("config").default(sql`'{}'::jsonb`),
+    config: jsonb("config").notNull().default(sql`'{}'::jsonb`),
     integrationId: uuid("integration_id"),
     createdBy: text("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
     repeatJobKey: text("repeat_job_key"),
+    eventType: text("event_type"),
+    externalWebhookId: text("external_webhook_id"),
   },
   (t) => [
     foreignKey({
@@ -80,6 +89,10 @@ export const triggers = pgTable(
       foreignColumns: [user.id],
     }),
     unique("triggers_webhook_url_path_key").on(t.webhookUrlPath),
+    check(
+      "triggers_trigger_type_check",
+      sql`trigger_type = ANY (ARRAY['webhook'::text, 'polling'::text])`,
+    ),
     index("idx_triggers_automation").on(t.automationId),
     index("idx_triggers_enabled_polling")
       .on(t.enabled, t.triggerType)
@@ -102,10 +115,15 @@ export type TriggerRow = typeof triggers.$inferSelect;
 export type NewTrigger = typeof triggers.$inferInsert;
 
 /**
- * One event received by a trigger, with its raw payload (required) and the processing
- * results. `status` starts at `'queued'`; the indexes serve `'queued'` and `'skipped'`.
- * A non-null `dedupKey` is unique per trigger (`idx_trigger_events_dedup`). Deleting the
- * trigger deletes its events; deleting the session only clears `sessionId`.
+ * One normalized event received by a trigger: `provider`, normalized `eventType` (the native
+ * one in `providerEventType`), `occurredAt`, `title`, the `context` object and optionally the
+ * raw payload, then the processing results. `dedupKey` is unique per trigger
+ * (`trigger_events_trigger_id_dedup_key_key`); events from before vNext without a key got
+ * `'legacy:' || id`. `status` starts at 'queued' (no CHECK, I-21; values queued, processing,
+ * completed, failed, skipped; legacy NULLs became skipped with skip_reason
+ * 'legacy_null_status'); the indexes serve 'queued' and 'skipped'. Insert the event, its
+ * `automation_runs` row and its `outbox` row in one transaction. Deleting the trigger deletes
+ * its events; deleting the session only clears `sessionId`.
  */
 export const triggerEvents = pgTable(
   "trigger_events",
@@ -115,18 +133,23 @@ export const triggerEvents = pgTable(
     organizationId: text("organization_id").notNull(),
     externalEventId: text("external_event_id"),
     providerEventType: text("provider_event_type"),
-    status: text("status").default("queued"),
+    status: text("status").notNull().default("queued"),
     sessionId: uuid("session_id"),
-    rawPayload: jsonb("raw_payload").notNull(),
-    parsedContext: jsonb("parsed_context"),
+    rawPayload: jsonb("raw_payload"),
+    // I-20: renamed from parsed_context (legacy NULLs became {}).
+    context: jsonb("context").notNull(),
     errorMessage: text("error_message"),
     processedAt: timestamp("processed_at", { withTimezone: true }),
     skipReason: text("skip_reason"),
-    dedupKey: text("dedup_key"),
+    dedupKey: text("dedup_key").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     enrichedData: jsonb("enriched_data"),
     llmFilterResult: jsonb("llm_filter_result"),
     llmAnalysisResult: jsonb("llm_analysis_result"),
+    provider: text("provider").notNull(),
+    eventType: text("event_type").notNull(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
+    title: text("title").notNull(),
   },
   // The return type is spelled out because `sessions` references this table in turn; without
   // it TypeScript cannot infer either table's type.
@@ -147,9 +170,8 @@ export const triggerEvents = pgTable(
       columns: [t.sessionId],
       foreignColumns: [sessions.id],
     }).onDelete("set null"),
-    uniqueIndex("idx_trigger_events_dedup")
-      .on(t.triggerId, t.dedupKey)
-      .where(sql`dedup_key IS NOT NULL`),
+    // Full, so `ON CONFLICT (trigger_id, dedup_key)` needs no predicate; re-delivery is a no-op.
+    unique("trigger_events_trigger_id_dedup_key_key").on(t.triggerId, t.dedupKey),
     index("idx_trigger_events_org_status").on(t.organizationId, t.status),
     index("idx_trigger_events_queued")
       .on(t.status, t.createdAt)
@@ -164,7 +186,7 @@ export const triggerEvents = pgTable(
 
 /** A `trigger_events` row as read from the database. */
 export type TriggerEventRow = typeof triggerEvents.$inferSelect;
-/** Values accepted when inserting into `trigger_events`; `rawPayload` is required. */
+/** Values accepted when inserting into `trigger_events`. */
 export type NewTriggerEvent = typeof triggerEvents.$inferInsert;
 
 /**
@@ -201,3 +223,97 @@ export const triggerEventActions = pgTable(
 export type TriggerEventActionRow = typeof triggerEventActions.$inferSelect;
 /** Values accepted when inserting into `trigger_event_actions`. */
 export type NewTriggerEventAction = typeof triggerEventActions.$inferInsert;
+
+/**
+ * A received webhook, stored as is by the HTTP route (verify, extract identity, insert, answer
+ * 200) and processed later by a worker. `organization_id` is an unresolved routing hint without
+ * FK (I-14: an FK would reject, and lose, webhooks at ingest); `identity_kind` (org, integration,
+ * trigger) and `identity_id` say what the route identified (I-15). `status` is pending
+ * (default), processing (claimed by a worker), completed or failed (I-16); a completed or failed
+ * row has `processed_at` (`webhook_inbox_processed_check`), and the GC deletes such rows 7 days
+ * after it. Credential headers (authorization, cookie) are dropped before insert.
+ */
+export const webhookInbox = pgTable(
+  "webhook_inbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: text("organization_id"),
+    provider: text("provider").notNull(),
+    providerEventType: text("provider_event_type"),
+    headers: jsonb("headers"),
+    payload: jsonb("payload").notNull(),
+    status: text("status").notNull().default("pending"),
+    error: text("error"),
+    receivedAt: timestamp("received_at", { withTimezone: true }).defaultNow(),
+    processedAt: timestamp("processed_at", { withTimezone: true }),
+    identityKind: text("identity_kind"),
+    identityId: text("identity_id"),
+  },
+  (t) => [
+    check(
+      "webhook_inbox_status_check",
+      sql`status = ANY (ARRAY['pending'::text, 'processing'::text, 'completed'::text, 'failed'::text])`,
+    ),
+    check(
+      "webhook_inbox_processed_check",
+      sql`status <> ALL (ARRAY['completed'::text, 'failed'::text]) OR processed_at IS NOT NULL`,
+    ),
+    check(
+      "webhook_inbox_identity_kind_check",
+      sql`identity_kind = ANY (ARRAY['org'::text, 'integration'::text, 'trigger'::text])`,
+    ),
+    // The GC's scan: finished rows by age.
+    index("idx_webhook_inbox_gc")
+      .on(t.processedAt)
+      .where(sql`status = ANY (ARRAY['completed'::text, 'failed'::text])`),
+    index("idx_webhook_inbox_status").on(t.status, t.receivedAt),
+  ],
+);
+
+/** A `webhook_inbox` row as read from the database. */
+export type WebhookInboxRow = typeof webhookInbox.$inferSelect;
+/** Values for inserting a `webhook_inbox` row; `provider` and `payload` are required. */
+export type NewWebhookInbox = typeof webhookInbox.$inferInsert;
+
+/**
+ * One poll job per (organization_id, provider, integration_id), a NULL integration counting as
+ * one value (`NULLS NOT DISTINCT`, I-17), so an organization never gets two groups for the same
+ * source. `cron_expression` is derived by the application (I-18); `cursor` is the provider's
+ * opaque next cursor, saved after each poll. Matching fans out in memory over the group's
+ * enabled polling triggers; the row is removed when its last one goes. Removed with its
+ * organization or integration (derived state).
+ */
+export const triggerPollGroups = pgTable(
+  "trigger_poll_groups",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: text("organization_id").notNull(),
+    provider: text("provider").notNull(),
+    integrationId: uuid("integration_id"),
+    cronExpression: text("cron_expression").notNull(),
+    enabled: boolean("enabled").default(true),
+    lastPolledAt: timestamp("last_polled_at", { withTimezone: true }),
+    cursor: jsonb("cursor"),
+  },
+  (t) => [
+    foreignKey({
+      name: "trigger_poll_groups_organization_id_fkey",
+      columns: [t.organizationId],
+      foreignColumns: [organization.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "trigger_poll_groups_integration_id_fkey",
+      columns: [t.integrationId],
+      foreignColumns: [integrations.id],
+    }).onDelete("cascade"),
+    // Short name: the column-derived one would be exactly 63 bytes.
+    unique("trigger_poll_groups_org_provider_integration_key")
+      .on(t.organizationId, t.provider, t.integrationId)
+      .nullsNotDistinct(),
+  ],
+);
+
+/** A `trigger_poll_groups` row as read from the database. */
+export type TriggerPollGroupRow = typeof triggerPollGroups.$inferSelect;
+/** Values for inserting a `trigger_poll_groups` row. */
+export type NewTriggerPollGroup = typeof triggerPollGroups.$inferInsert;

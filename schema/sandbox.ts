@@ -1,0 +1,49 @@
+/**
+ * Base snapshots that sandbox providers start new sandboxes from.
+ *
+ * Drift D1 of the pre-vNext database: declared in code and used by the base-snapshot workers,
+ * but created only by an unjournaled file. vNext makes it part of the target (I-30); the upgrade
+ * creates it where it is missing.
+ *
+ * @module
+ */
+import { sql } from "drizzle-orm";
+import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+/**
+ * One pre-baked base filesystem per (version_key, provider, modal_app_name). `status` is
+ * building (default), ready or failed; `snapshot_id` is set once built. `provider` defaults to
+ * 'modal'.
+ */
+export const sandboxBaseSnapshots = pgTable(
+  "sandbox_base_snapshots",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    versionKey: text("version_key").notNull(),
+    snapshotId: text("snapshot_id"),
+    status: text("status").notNull().default("building"),
+    error: text("error"),
+    provider: text("provider").notNull().default("modal"),
+    modalAppName: text("modal_app_name").notNull(),
+    builtAt: timestamp("built_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
+  },
+  (t) => [
+    check(
+      "sandbox_base_snapshots_status_check",
+      sql`status = ANY (ARRAY['building'::text, 'ready'::text, 'failed'::text])`,
+    ),
+    index("idx_sandbox_base_snapshots_status").on(t.status),
+    uniqueIndex("idx_sandbox_base_snapshots_version_provider_app").on(
+      t.versionKey,
+      t.provider,
+      t.modalAppName,
+    ),
+  ],
+);
+
+/** A `sandbox_base_snapshots` row as read from the database. */
+export type SandboxBaseSnapshotRow = typeof sandboxBaseSnapshots.$inferSelect;
+/** Values for inserting a `sandbox_base_snapshots` row. */
+export type NewSandboxBaseSnapshot = typeof sandboxBaseSnapshots.$inferInsert;
