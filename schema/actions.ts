@@ -20,6 +20,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { integrations } from "./integrations.ts";
+import type { ActionParams, JsonValue } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
 
@@ -47,9 +48,9 @@ export const actionInvocations = pgTable(
     integration: text("integration").notNull(),
     action: text("action").notNull(),
     riskLevel: text("risk_level").notNull(),
-    params: jsonb("params"),
+    params: jsonb("params").$type<ActionParams>(),
     status: text("status").notNull().default("pending"),
-    result: jsonb("result"),
+    result: jsonb("result").$type<JsonValue>(),
     error: text("error"),
     durationMs: integer("duration_ms"),
     approvedBy: text("approved_by"),

@@ -26,6 +26,7 @@ import { actionModesCheck } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { configurations } from "./configurations.ts";
 import { integrations } from "./integrations.ts";
+import type { ActionModes, AutomationCompletion } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
 import { slackInstallations } from "./slack.ts";
@@ -74,7 +75,7 @@ export const automations = pgTable(
     notificationChannelId: text("notification_channel_id"),
     notificationSlackInstallationId: uuid("notification_slack_installation_id"),
     // I-25: NOT NULL DEFAULT '{}', like organization.action_modes.
-    actionModes: jsonb("action_modes").notNull().default(sql`'{}'::jsonb`),
+    actionModes: jsonb("action_modes").$type<ActionModes>().notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [
     foreignKey({
@@ -271,7 +272,7 @@ export const automationRuns = pgTable(
     sessionId: uuid("session_id"),
     sessionCreatedAt: timestamp("session_created_at", { withTimezone: true }),
     completionId: text("completion_id"),
-    completionJson: jsonb("completion_json"),
+    completionJson: jsonb("completion_json").$type<AutomationCompletion>(),
     completionArtifactRef: text("completion_artifact_ref"),
     enrichmentArtifactRef: text("enrichment_artifact_ref"),
     sourcesArtifactRef: text("sources_artifact_ref"),

@@ -21,6 +21,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
+import type { ServiceCommands } from "./json.ts";
 import { repos } from "./repos.ts";
 
 /**
@@ -50,7 +51,7 @@ export const configurations = pgTable(
     userId: text("user_id"),
     localPathHash: text("local_path_hash"),
     type: text("type").default("manual"),
-    serviceCommands: jsonb("service_commands"),
+    serviceCommands: jsonb("service_commands").$type<ServiceCommands>(),
     serviceCommandsUpdatedAt: timestamp("service_commands_updated_at", { withTimezone: true }),
     serviceCommandsUpdatedBy: text("service_commands_updated_by"),
     envFiles: jsonb("env_files"),

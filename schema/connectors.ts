@@ -17,6 +17,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { toolRiskOverridesCheck } from "./_checks.ts";
 import { user } from "./auth.ts";
+import type { ConnectorAuth, ConnectorRiskPolicy, ToolRiskOverrides } from "./json.ts";
 import { organization } from "./organizations.ts";
 
 /**
@@ -38,14 +39,16 @@ export const orgConnectors = pgTable(
     name: text("name").notNull(),
     transport: text("transport").notNull().default("remote_http"),
     url: text("url").notNull(),
-    auth: jsonb("auth").notNull(),
-    riskPolicy: jsonb("risk_policy"),
+    auth: jsonb("auth").$type<ConnectorAuth>().notNull(),
+    riskPolicy: jsonb("risk_policy").$type<ConnectorRiskPolicy>(),
     enabled: boolean("enabled").notNull().default(true),
     createdBy: text("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
     // I-25: NOT NULL DEFAULT '{}', so the ADD COLUMN is metadata-only.
-    toolRiskOverrides: jsonb("tool_risk_overrides").notNull().default(sql`'{}'::jsonb`),
+    toolRiskOverrides: jsonb("tool_risk_overrides").$type<ToolRiskOverrides>().notNull().default(
+      sql`'{}'::jsonb`,
+    ),
   },
   (t) => [
     foreignKey({

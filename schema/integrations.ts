@@ -17,6 +17,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
+import type { JsonObject } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { repos } from "./repos.ts";
 
@@ -131,7 +132,7 @@ export const userConnections = pgTable(
     connectionId: text("connection_id").notNull(),
     displayName: text("display_name"),
     status: text("status").notNull().default("active"),
-    metadata: jsonb("metadata"),
+    metadata: jsonb("metadata").$type<JsonObject>(),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
   },

@@ -1,5 +1,6 @@
 /**
- * Drizzle ORM tables of the Proliferate platform database, one module per domain.
+ * Drizzle ORM tables of the Proliferate platform database, one module per domain, and the Zod
+ * shapes of their JSONB columns (`json.ts`).
  *
  * @module
  */
@@ -19,3 +20,4 @@ export * from "./actions.ts";
 export * from "./billing.ts";
 export * from "./cli.ts";
 export * from "./outbox.ts";
+export * from "./json.ts";

@@ -23,6 +23,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { actionModesCheck } from "./_checks.ts";
 import { user } from "./auth.ts";
+import type { ActionModes, BillingSettings } from "./json.ts";
 
 /**
  * A tenant; nearly every other table is scoped to one. `slug` is unique. `billing_state` is
@@ -44,7 +45,7 @@ export const organization = pgTable(
     allowedDomains: text("allowed_domains").array(),
     isPersonal: boolean("is_personal").default(false),
     autumnCustomerId: text("autumn_customer_id"),
-    billingSettings: jsonb("billing_settings").default(
+    billingSettings: jsonb("billing_settings").$type<BillingSettings>().default(
       sql`'{"overage_policy": "pause", "overage_cap_cents": null, "overage_used_this_month_cents": 0}'::jsonb`,
     ),
     onboardingComplete: boolean("onboarding_complete").default(false),
@@ -60,7 +61,7 @@ export const organization = pgTable(
     onboardingMeta: jsonb("onboarding_meta"),
     // I-25: NOT NULL DEFAULT '{}' so that a merge into it never meets NULL; the constant
     // default makes the ADD COLUMN metadata-only.
-    actionModes: jsonb("action_modes").notNull().default(sql`'{}'::jsonb`),
+    actionModes: jsonb("action_modes").$type<ActionModes>().notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [
     unique("organization_slug_key").on(t.slug),

@@ -17,6 +17,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
+import type { RepoServiceCommands } from "./json.ts";
 import { organization } from "./organizations.ts";
 
 /**
@@ -50,7 +51,7 @@ export const repos = pgTable(
     repoSnapshotCommitSha: text("repo_snapshot_commit_sha"),
     repoSnapshotBuiltAt: timestamp("repo_snapshot_built_at", { withTimezone: true }),
     repoSnapshotProvider: text("repo_snapshot_provider"),
-    serviceCommands: jsonb("service_commands"),
+    serviceCommands: jsonb("service_commands").$type<RepoServiceCommands>(),
     serviceCommandsUpdatedAt: timestamp("service_commands_updated_at", { withTimezone: true }),
     serviceCommandsUpdatedBy: text("service_commands_updated_by"),
   },

@@ -23,6 +23,7 @@ import { user } from "./auth.ts";
 import { automations } from "./automations.ts";
 import { configurations } from "./configurations.ts";
 import { integrations } from "./integrations.ts";
+import type { ClientMetadata, JsonObject, SessionAgentConfig, ToolCallResult } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { repos } from "./repos.ts";
 import { triggerEvents, triggers } from "./triggers.ts";
@@ -76,10 +77,10 @@ export const sessions = pgTable(
     codingAgentSessionId: text("coding_agent_session_id"),
     openCodeTunnelUrl: text("open_code_tunnel_url"),
     previewTunnelUrl: text("preview_tunnel_url"),
-    agentConfig: jsonb("agent_config"),
+    agentConfig: jsonb("agent_config").$type<SessionAgentConfig>(),
     systemPrompt: text("system_prompt"),
     clientType: text("client_type"),
-    clientMetadata: jsonb("client_metadata"),
+    clientMetadata: jsonb("client_metadata").$type<ClientMetadata>(),
     configurationId: uuid("configuration_id"),
     sandboxExpiresAt: timestamp("sandbox_expires_at", { withTimezone: true }),
     meteredThroughAt: timestamp("metered_through_at", { withTimezone: true }),
@@ -238,9 +239,9 @@ export const sessionToolInvocations = pgTable(
     sessionId: uuid("session_id").notNull(),
     toolCallId: text("tool_call_id").notNull(),
     toolName: text("tool_name").notNull(),
-    params: jsonb("params"),
+    params: jsonb("params").$type<JsonObject>(),
     status: text("status").notNull().default("executing"),
-    result: jsonb("result"),
+    result: jsonb("result").$type<ToolCallResult>(),
     error: text("error"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     completedAt: timestamp("completed_at", { withTimezone: true }),

@@ -23,6 +23,13 @@ import {
 import { user } from "./auth.ts";
 import { automations } from "./automations.ts";
 import { integrations } from "./integrations.ts";
+import type {
+  JsonValue,
+  PollCursor,
+  TriggerConfig,
+  TriggerEventContext,
+  WebhookHeaders,
+} from "./json.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
 
@@ -56,9 +63,9 @@ export const triggers = pgTable(
     webhookUrlPath: text("webhook_url_path"),
     pollingCron: text("polling_cron"),
     pollingEndpoint: text("polling_endpoint"),
-    pollingState: jsonb("polling_state").default(sql`'{}'::jsonb`),
+    pollingState: jsonb("polling_state").$type<PollCursor>().default(sql`'{}'::jsonb`),
     lastPolledAt: timestamp("last_polled_at", { withTimezone: true }),
-    config: jsonb("config").notNull().default(sql`'{}'::jsonb`),
+    config: jsonb("config").$type<TriggerConfig>().notNull().default(sql`'{}'::jsonb`),
     integrationId: uuid("integration_id"),
     createdBy: text("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
@@ -135,9 +142,9 @@ export const triggerEvents = pgTable(
     providerEventType: text("provider_event_type"),
     status: text("status").notNull().default("queued"),
     sessionId: uuid("session_id"),
-    rawPayload: jsonb("raw_payload"),
+    rawPayload: jsonb("raw_payload").$type<JsonValue>(),
     // I-20: renamed from parsed_context (legacy NULLs became {}).
-    context: jsonb("context").notNull(),
+    context: jsonb("context").$type<TriggerEventContext>().notNull(),
     errorMessage: text("error_message"),
     processedAt: timestamp("processed_at", { withTimezone: true }),
     skipReason: text("skip_reason"),
@@ -240,8 +247,8 @@ export const webhookInbox = pgTable(
     organizationId: text("organization_id"),
     provider: text("provider").notNull(),
     providerEventType: text("provider_event_type"),
-    headers: jsonb("headers"),
-    payload: jsonb("payload").notNull(),
+    headers: jsonb("headers").$type<WebhookHeaders>(),
+    payload: jsonb("payload").$type<JsonValue>().notNull(),
     status: text("status").notNull().default("pending"),
     error: text("error"),
     receivedAt: timestamp("received_at", { withTimezone: true }).defaultNow(),
@@ -293,7 +300,7 @@ export const triggerPollGroups = pgTable(
     cronExpression: text("cron_expression").notNull(),
     enabled: boolean("enabled").default(true),
     lastPolledAt: timestamp("last_polled_at", { withTimezone: true }),
-    cursor: jsonb("cursor"),
+    cursor: jsonb("cursor").$type<PollCursor>(),
   },
   (t) => [
     foreignKey({

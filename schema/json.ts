@@ -1,0 +1,576 @@
+/**
+ * Zod shapes of the JSONB columns whose contents are known, the TypeScript types derived from
+ * them (the tables use these types through `.$type<…>()`), and {@linkcode parseJsonColumn}, which
+ * validates a value for one column and names the column and the offending field when it fails.
+ *
+ * The database enforces only part of this: `organization.action_modes`,
+ * `automations.action_modes` and `org_connectors.tool_risk_overrides` have shape CHECKs; every
+ * other shape here is checked by the application alone.
+ *
+ * @example Validate a value before writing it
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseJsonColumn, sessionAgentConfigSchema } from "@proliferate/core/schema";
+ *
+ * const config = parseJsonColumn(sessionAgentConfigSchema, { modelId: "claude-opus-4.6" }, "sessions.agent_config");
+ * assert.equal(config.modelId, "claude-opus-4.6");
+ * assert.throws(
+ *   () => parseJsonColumn(sessionAgentConfigSchema, { tools: ["verify", 7] }, "sessions.agent_config"),
+ *   /sessions\.agent_config: tools\[1\]: /,
+ * );
+ * ```
+ *
+ * @module
+ */
+import { z } from "zod";
+
+// ---------------------------------------------------------------------------------------------
+// Any JSON
+
+/**
+ * Any JSON value: null, boolean, finite number, string, array or object of those.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonValueSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(jsonValueSchema.safeParse({ a: [1, "b", null] }).success, true);
+ * assert.equal(jsonValueSchema.safeParse({ at: new Date() }).success, false);
+ * ```
+ */
+export const jsonValueSchema = z.json();
+/** A value that JSONB stores unchanged. */
+export type JsonValue = z.infer<typeof jsonValueSchema>;
+
+/**
+ * A JSON object (string keys, JSON values); arrays and scalars are rejected.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonObjectSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(jsonObjectSchema.safeParse({ title: "x" }).success, true);
+ * assert.equal(jsonObjectSchema.safeParse(["x"]).success, false);
+ * ```
+ */
+export const jsonObjectSchema = z.record(z.string(), jsonValueSchema);
+/** A JSON object. */
+export type JsonObject = z.infer<typeof jsonObjectSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Actions: modes, risk, connector tool overrides
+
+/**
+ * The enforcement vocabulary of actions: `allow`, `deny`, `require_approval`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { actionModeSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(actionModeSchema.parse("require_approval"), "require_approval");
+ * assert.equal(actionModeSchema.safeParse("ask").success, false);
+ * ```
+ */
+export const actionModeSchema = z.enum(["allow", "deny", "require_approval"]);
+/** `allow`, `deny` or `require_approval`. */
+export type ActionMode = z.infer<typeof actionModeSchema>;
+
+/**
+ * The static risk hint of an action: `read`, `write`, `danger` (decision I-10: danger is kept,
+ * and its inferred mode is `deny`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { riskLevelSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(riskLevelSchema.safeParse("danger").success, true);
+ * ```
+ */
+export const riskLevelSchema = z.enum(["read", "write", "danger"]);
+/** `read`, `write` or `danger`. */
+export type RiskLevel = z.infer<typeof riskLevelSchema>;
+
+/**
+ * Pattern of an action-mode key, `"<sourceId>:<actionId>"`: something before the first `:` and
+ * something after it, no line break. It is the pattern of the database CHECK
+ * (`^[^:]+:.+$` under `like_regex`, where neither `[^:]` nor `.` matches a newline). Keys are
+ * never split (I-27): source ids contain `:` themselves (`connector:<uuid>`).
+ */
+export const ACTION_MODE_KEY_PATTERN: RegExp = /^[^:\n]+:[^\n]+$/;
+
+/**
+ * `organization.action_modes` and `automations.action_modes`: `"<sourceId>:<actionId>"` →
+ * mode. The automation entry beats the organization entry, which beats the inferred default.
+ * The database CHECKs `organization_action_modes_check` / `automations_action_modes_check`
+ * enforce the same shape.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { actionModesSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(actionModesSchema.safeParse({ "connector:9f2c:search_docs": "allow" }).success, true);
+ * assert.equal(actionModesSchema.safeParse({ "linear": "allow" }).success, false);
+ * ```
+ */
+export const actionModesSchema = z.record(
+  z.string().regex(ACTION_MODE_KEY_PATTERN, "expected a key of the form <sourceId>:<actionId>"),
+  actionModeSchema,
+);
+/** Mode overrides keyed by `"<sourceId>:<actionId>"`. */
+export type ActionModes = z.infer<typeof actionModesSchema>;
+
+/**
+ * One MCP tool's admin-confirmed mode and the hash of its input schema at review time (lowercase
+ * hex SHA-256 recommended). A different current hash means drift: `allow` then acts as
+ * `require_approval`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { toolRiskOverrideSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(toolRiskOverrideSchema.safeParse({ mode: "deny", hash: "ab12" }).success, true);
+ * assert.equal(toolRiskOverrideSchema.safeParse({ mode: "deny" }).success, false);
+ * ```
+ */
+export const toolRiskOverrideSchema = z.object({ mode: actionModeSchema, hash: z.string() });
+/** `{ mode, hash }` of one connector tool. */
+export type ToolRiskOverride = z.infer<typeof toolRiskOverrideSchema>;
+
+/**
+ * `org_connectors.tool_risk_overrides`: MCP tool name → {@linkcode ToolRiskOverride}; enforced by
+ * `org_connectors_tool_risk_overrides_check`. `action_modes` stays authoritative for
+ * enforcement (I-26); this map keeps the reviewed hash.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { toolRiskOverridesSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(
+ *   toolRiskOverridesSchema.safeParse({ search_docs: { mode: "allow", hash: "ab12" } }).success,
+ *   true,
+ * );
+ * ```
+ */
+export const toolRiskOverridesSchema = z.record(z.string(), toolRiskOverrideSchema);
+/** Tool overrides keyed by MCP tool name. */
+export type ToolRiskOverrides = z.infer<typeof toolRiskOverridesSchema>;
+
+/**
+ * `org_connectors.auth`: how the connector authenticates. `secretKey` names an organization
+ * secret (never the value). Accepts the old spec's kinds (`none`, `secret`, `custom_header` with
+ * `headerName` and a `secretKey` or literal `headerValue`) and `bearer`, which the pre-vNext
+ * code wrote.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connectorAuthSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(connectorAuthSchema.safeParse({ type: "bearer", secretKey: "DOCS_TOKEN" }).success, true);
+ * assert.equal(connectorAuthSchema.safeParse({ type: "custom_header" }).success, false);
+ * ```
+ */
+export const connectorAuthSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("none") }),
+  z.object({ type: z.literal("secret"), secretKey: z.string().min(1) }),
+  z.object({ type: z.literal("bearer"), secretKey: z.string().min(1) }),
+  z.object({
+    type: z.literal("custom_header"),
+    headerName: z.string().min(1),
+    secretKey: z.string().min(1).optional(),
+    headerValue: z.string().optional(),
+  }),
+]);
+/** Connector authentication settings. */
+export type ConnectorAuth = z.infer<typeof connectorAuthSchema>;
+
+/**
+ * `org_connectors.risk_policy` (legacy hint): a default risk for the connector's tools and
+ * per-tool risks. Enforcement moved to `tool_risk_overrides` and `action_modes`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connectorRiskPolicySchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(connectorRiskPolicySchema.safeParse({ defaultRisk: "write" }).success, true);
+ * ```
+ */
+export const connectorRiskPolicySchema = z.object({
+  defaultRisk: riskLevelSchema.optional(),
+  overrides: z.record(z.string(), riskLevelSchema).optional(),
+});
+/** Legacy connector risk hint. */
+export type ConnectorRiskPolicy = z.infer<typeof connectorRiskPolicySchema>;
+
+/**
+ * `action_invocations.params`: the action's parameters after redaction (token, secret,
+ * password, authorization and api_key values removed).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { actionParamsSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(actionParamsSchema.safeParse({ issueId: "LIN-1" }).success, true);
+ * ```
+ */
+export const actionParamsSchema = jsonObjectSchema;
+/** Redacted action parameters. */
+export type ActionParams = z.infer<typeof actionParamsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Sessions and configurations
+
+/**
+ * `sessions.agent_config`: `{ modelId?, tools? }`. `modelId` is a canonical id
+ * (`claude-opus-4.6`, `claude-opus-4.5`, `claude-sonnet-4`); `tools` is an optional filter.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sessionAgentConfigSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(sessionAgentConfigSchema.safeParse({ modelId: "claude-sonnet-4" }).success, true);
+ * assert.equal(sessionAgentConfigSchema.safeParse({ tools: "verify" }).success, false);
+ * ```
+ */
+export const sessionAgentConfigSchema = z.object({
+  modelId: z.string().min(1).optional(),
+  tools: z.array(z.string()).optional(),
+});
+/** Agent settings of a session. */
+export type SessionAgentConfig = z.infer<typeof sessionAgentConfigSchema>;
+
+/**
+ * `sessions.client_metadata`: a free object; for `client_type` 'slack' it carries
+ * `installationId`, `channelId` and `threadTs` (indexed by `idx_sessions_slack_lookup`). Other
+ * keys are kept as they are.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { clientMetadataSchema } from "@proliferate/core/schema";
+ *
+ * const value = { installationId: "i1", channelId: "C1", threadTs: "1.2", extra: true };
+ * assert.deepEqual(clientMetadataSchema.parse(value), value);
+ * ```
+ */
+export const clientMetadataSchema = z.looseObject({
+  installationId: z.string().optional(),
+  channelId: z.string().optional(),
+  threadTs: z.string().optional(),
+});
+/** Client metadata of a session. */
+export type ClientMetadata = z.infer<typeof clientMetadataSchema>;
+
+/**
+ * One configuration-level service command (what `save_service_commands` writes): `name` 1–100
+ * characters, `command` 1–1000, `cwd` and `workspacePath` (picks the repo in a multi-repo
+ * workspace) at most 500.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serviceCommandSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(serviceCommandSchema.safeParse({ name: "web", command: "pnpm dev" }).success, true);
+ * assert.equal(serviceCommandSchema.safeParse({ name: "", command: "pnpm dev" }).success, false);
+ * ```
+ */
+export const serviceCommandSchema = z.object({
+  name: z.string().min(1).max(100),
+  command: z.string().min(1).max(1000),
+  cwd: z.string().max(500).optional(),
+  workspacePath: z.string().max(500).optional(),
+});
+/** One configuration-level service command. */
+export type ServiceCommand = z.infer<typeof serviceCommandSchema>;
+
+/**
+ * `configurations.service_commands`: 1 to 10 {@linkcode ServiceCommand}s.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serviceCommandsSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(serviceCommandsSchema.safeParse([]).success, false);
+ * ```
+ */
+export const serviceCommandsSchema = z.array(serviceCommandSchema).min(1).max(10);
+/** The service commands of a configuration. */
+export type ServiceCommands = z.infer<typeof serviceCommandsSchema>;
+
+/**
+ * `repos.service_commands`: per-repo commands run after boot, `{ name, command, cwd? }` each
+ * (the repo-level fallback when a configuration has none).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { repoServiceCommandsSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(repoServiceCommandsSchema.safeParse([{ name: "api", command: "make run" }]).success, true);
+ * ```
+ */
+export const repoServiceCommandsSchema = z.array(
+  z.object({ name: z.string(), command: z.string(), cwd: z.string().optional() }),
+);
+/** The service commands of a repo. */
+export type RepoServiceCommands = z.infer<typeof repoServiceCommandsSchema>;
+
+/**
+ * `session_tool_invocations.result`: what a gateway tool handler returned, `{ success, result,
+ * data? }`, handed back unchanged when the sandbox retries the same `tool_call_id`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { toolCallResultSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(toolCallResultSchema.safeParse({ success: true, result: "saved" }).success, true);
+ * assert.equal(toolCallResultSchema.safeParse({ success: "yes", result: "saved" }).success, false);
+ * ```
+ */
+export const toolCallResultSchema = z.looseObject({
+  success: z.boolean(),
+  result: z.string(),
+  data: jsonObjectSchema.optional(),
+});
+/** A gateway tool call's stored result. */
+export type ToolCallResult = z.infer<typeof toolCallResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Triggers and webhooks
+
+/**
+ * `triggers.config`: an object validated by the provider's trigger-type config schema, e.g.
+ * Sentry `{ minSeverity: "error" }`. NOT NULL, default `{}`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { triggerConfigSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(triggerConfigSchema.safeParse({ minSeverity: "error" }).success, true);
+ * assert.equal(triggerConfigSchema.safeParse(null).success, false);
+ * ```
+ */
+export const triggerConfigSchema = jsonObjectSchema;
+/** A trigger's provider-specific settings. */
+export type TriggerConfig = z.infer<typeof triggerConfigSchema>;
+
+/**
+ * `trigger_events.context`: the normalized event's context object (NOT NULL; `{}` for legacy
+ * events that had none). A `title` key, when present, is what the upgrade copied into
+ * `trigger_events.title`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { triggerEventContextSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(triggerEventContextSchema.safeParse({ title: "TypeError in checkout" }).success, true);
+ * ```
+ */
+export const triggerEventContextSchema = jsonObjectSchema;
+/** A trigger event's normalized context. */
+export type TriggerEventContext = z.infer<typeof triggerEventContextSchema>;
+
+/**
+ * `trigger_poll_groups.cursor` (and the legacy `triggers.polling_state`): the opaque value a
+ * provider poll returned as its next cursor, passed back on the next poll; any JSON, even null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pollCursorSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(pollCursorSchema.safeParse({ since: "2026-01-01T00:00:00Z" }).success, true);
+ * ```
+ */
+export const pollCursorSchema = jsonValueSchema;
+/** An opaque poll cursor. */
+export type PollCursor = z.infer<typeof pollCursorSchema>;
+
+/**
+ * `webhook_inbox.headers`: request header name → value or values. Credential headers
+ * (authorization, cookie) are dropped before insert, since rows live up to 7 days after
+ * processing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { webhookHeadersSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(webhookHeadersSchema.safeParse({ "x-event": "issue", accept: ["a", "b"] }).success, true);
+ * assert.equal(webhookHeadersSchema.safeParse({ "x-retry": 2 }).success, false);
+ * ```
+ */
+export const webhookHeadersSchema = z.record(
+  z.string(),
+  z.union([z.string(), z.array(z.string())]),
+);
+/** Stored webhook request headers. */
+export type WebhookHeaders = z.infer<typeof webhookHeadersSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Organizations and automation runs
+
+/**
+ * `organization.billing_settings`: overage handling, shaped like its column default
+ * `{ overage_policy: "pause", overage_cap_cents: null, overage_used_this_month_cents: 0 }`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { billingSettingsSchema } from "@proliferate/core/schema";
+ *
+ * const value = { overage_policy: "pause", overage_cap_cents: null, overage_used_this_month_cents: 0 };
+ * assert.equal(billingSettingsSchema.safeParse(value).success, true);
+ * ```
+ */
+export const billingSettingsSchema = z.looseObject({
+  overage_policy: z.string(),
+  overage_cap_cents: z.number().nullable(),
+  overage_used_this_month_cents: z.number(),
+});
+/** Billing settings of an organization. */
+export type BillingSettings = z.infer<typeof billingSettingsSchema>;
+
+/**
+ * `automation_runs.completion_json`: the `automation.complete` payload. `completion_id` is the
+ * domain idempotency key; `outcome` is `succeeded`, `failed` or `needs_human`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { automationCompletionSchema } from "@proliferate/core/schema";
+ *
+ * const done = { run_id: "r1", completion_id: "c1", outcome: "needs_human" };
+ * assert.equal(automationCompletionSchema.safeParse(done).success, true);
+ * assert.equal(automationCompletionSchema.safeParse({ ...done, outcome: "ok" }).success, false);
+ * ```
+ */
+export const automationCompletionSchema = z.looseObject({
+  run_id: z.string(),
+  completion_id: z.string(),
+  outcome: z.enum(["succeeded", "failed", "needs_human"]),
+  summary_markdown: z.string().optional(),
+  citations: z.array(z.string()).optional(),
+  diff_ref: z.string().optional(),
+  test_report_ref: z.string().optional(),
+  side_effect_refs: z.array(z.string()).optional(),
+});
+/** The completion payload of an automation run. */
+export type AutomationCompletion = z.infer<typeof automationCompletionSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Validation with the column's name in the error
+
+/**
+ * Every typed JSONB column, `"<table>.<column>"` → its schema. Columns not listed hold
+ * undocumented shapes (for example `configurations.env_files`) and are typed `unknown`.
+ */
+export const jsonColumnSchemas = {
+  "action_invocations.params": actionParamsSchema,
+  "action_invocations.result": jsonValueSchema,
+  "automation_runs.completion_json": automationCompletionSchema,
+  "automations.action_modes": actionModesSchema,
+  "configurations.service_commands": serviceCommandsSchema,
+  "org_connectors.auth": connectorAuthSchema,
+  "org_connectors.risk_policy": connectorRiskPolicySchema,
+  "org_connectors.tool_risk_overrides": toolRiskOverridesSchema,
+  "organization.action_modes": actionModesSchema,
+  "organization.billing_settings": billingSettingsSchema,
+  "repos.service_commands": repoServiceCommandsSchema,
+  "session_tool_invocations.params": jsonObjectSchema,
+  "session_tool_invocations.result": toolCallResultSchema,
+  "sessions.agent_config": sessionAgentConfigSchema,
+  "sessions.client_metadata": clientMetadataSchema,
+  "trigger_events.context": triggerEventContextSchema,
+  "trigger_events.raw_payload": jsonValueSchema,
+  "trigger_poll_groups.cursor": pollCursorSchema,
+  "triggers.config": triggerConfigSchema,
+  "triggers.polling_state": pollCursorSchema,
+  "user_connections.metadata": jsonObjectSchema,
+  "webhook_inbox.headers": webhookHeadersSchema,
+  "webhook_inbox.payload": jsonValueSchema,
+} as const satisfies Record<string, z.ZodType>;
+
+/** A `"<table>.<column>"` name listed in {@linkcode jsonColumnSchemas}. */
+export type JsonColumnName = keyof typeof jsonColumnSchemas;
+
+/** Thrown by {@linkcode parseJsonColumn}: which column, and every problem with its path. */
+export class JsonColumnError extends Error {
+  /** `"<table>.<column>"` the value was meant for. */
+  readonly column: string;
+  /** Zod's issues, each with the `path` of the offending field. */
+  readonly issues: readonly z.core.$ZodIssue[];
+  /** Builds the message `<column>: <path>: <problem>; …` from Zod's issues. */
+  constructor(column: string, issues: readonly z.core.$ZodIssue[]) {
+    super(
+      issues.map((issue) => `${column}${describePath(issue.path)}: ${describeIssue(issue)}`)
+        .join("; "),
+    );
+    this.name = "JsonColumnError";
+    this.column = column;
+    this.issues = issues;
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  // A bad record key nests the key's own problem (e.g. the pattern it missed) one level down.
+  if (issue.code === "invalid_key" && issue.issues.length > 0) {
+    return `${issue.message} (${issue.issues.map((inner) => inner.message).join("; ")})`;
+  }
+  return issue.message;
+}
+
+function describePath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? `: ${String(key)}` : `.${String(key)}`;
+  }
+  return out.startsWith("[") ? `: ${out}` : out;
+}
+
+/**
+ * Validates `value` for the JSONB column `column` and returns Zod's output (unknown keys of
+ * strict shapes dropped). Throws a {@linkcode JsonColumnError} whose message names the column
+ * and the path of each offending field, e.g.
+ * `org_connectors.tool_risk_overrides: search.mode: Invalid option: …`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { actionModesSchema, JsonColumnError, parseJsonColumn } from "@proliferate/core/schema";
+ *
+ * const modes = parseJsonColumn(actionModesSchema, { "linear:create_issue": "allow" }, "organization.action_modes");
+ * assert.deepEqual(modes, { "linear:create_issue": "allow" });
+ * assert.throws(
+ *   () => parseJsonColumn(actionModesSchema, { "linear:create_issue": "always" }, "organization.action_modes"),
+ *   (error: unknown) =>
+ *     error instanceof JsonColumnError &&
+ *     error.message.startsWith("organization.action_modes: linear:create_issue: "),
+ * );
+ * ```
+ */
+export function parseJsonColumn<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  column: string,
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new JsonColumnError(column, result.error.issues);
+  return result.data;
+}
