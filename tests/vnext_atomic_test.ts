@@ -1,0 +1,260 @@
+/**
+ * An upgrade that meets a legacy value the vNext constraints forbid aborts as a whole: the
+ * runner names the table, column and value, and the database is left exactly as it was — same
+ * catalog, same rows byte for byte, only migration 0000 recorded. Once the value is fixed, the
+ * same upgrade completes.
+ */
+import assert from "node:assert/strict";
+import type postgres from "postgres";
+import { migrate, MigrationError } from "../migrate/mod.ts";
+import { ALL_MIGRATIONS, BASELINE_MIGRATIONS, freshDatabase } from "./_db.ts";
+import { type BaselineSeed, seedBaseline } from "./_seed_baseline.ts";
+
+const SYSTEM_SCHEMAS = ["pg_catalog", "information_schema", "pg_toast"];
+
+/** Everything the upgrade could change in the catalog, as sorted lines. */
+async function catalogSnapshot(sql: postgres.Sql): Promise<Record<string, string[]>> {
+  const lines = async (query: postgres.PendingQuery<{ line: string }[]>) =>
+    (await query).map((row) => row.line).sort();
+  const userSchema = sql`n.nspname <> all(${SYSTEM_SCHEMAS}) and n.nspname not like 'pg_temp%'
+    and n.nspname not like 'pg_toast_temp%'`;
+  return {
+    schemas: await lines(sql`
+      select n.nspname as line from pg_namespace n where ${userSchema}`),
+    relations: await lines(sql`
+      select n.nspname || '.' || c.relname || ' ' || c.relkind::text || ' rls=' || c.relrowsecurity
+        as line
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace where ${userSchema}`),
+    columns: await lines(sql`
+      select n.nspname || '.' || c.relname || '.' || a.attname || ' #' || a.attnum || ' '
+        || format_type(a.atttypid, a.atttypmod) || case when a.attnotnull then ' not null'
+        else '' end || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '') as line
+      from pg_attribute a
+      join pg_class c on c.oid = a.attrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+      where ${userSchema} and c.relkind in ('r', 'p', 'v', 'm') and a.attnum > 0
+        and not a.attisdropped`),
+    constraints: await lines(sql`
+      select n.nspname || '.' || c.relname || ' ' || k.conname || ' ' || k.contype::text || ' '
+        || pg_get_constraintdef(k.oid) || case when k.convalidated then '' else ' NOT VALID' end
+        as line
+      from pg_constraint k
+      join pg_class c on c.oid = k.conrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      where ${userSchema}`),
+    indexes: await lines(sql`
+      select schemaname || '.' || indexname || ' ' || indexdef as line from pg_indexes n2
+      join pg_namespace n on n.nspname = n2.schemaname where ${userSchema}`),
+    policies: await lines(sql`
+      select schemaname || '.' || tablename || ' ' || policyname || ' ' || cmd || ' '
+        || coalesce(qual, '') || ' ' || coalesce(with_check, '') as line
+      from pg_policies p join pg_namespace n on n.nspname = p.schemaname where ${userSchema}`),
+    functions: await lines(sql`
+      select n.nspname || '.' || p.proname || '(' || pg_get_function_arguments(p.oid) || ') '
+        || md5(p.prosrc) as line
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace where ${userSchema}`),
+    triggers: await lines(sql`
+      select c.relname || ' ' || t.tgname as line
+      from pg_trigger t join pg_class c on c.oid = t.tgrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      where ${userSchema} and not t.tgisinternal`),
+  };
+}
+
+/** Row count and an order-independent checksum of every table in every user schema. */
+async function dataSnapshot(sql: postgres.Sql): Promise<Record<string, string>> {
+  const tables = await sql<{ schema: string; name: string }[]>`
+    select n.nspname as schema, c.relname as name
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname <> all(${SYSTEM_SCHEMAS}) and n.nspname not like 'pg_temp%'
+      and c.relkind in ('r', 'p')
+    order by 1, 2`;
+  const snapshot: Record<string, string> = {};
+  for (const { schema, name } of tables) {
+    const [{ n, sum }] = await sql<{ n: number; sum: string }[]>`
+      select count(*)::int as n,
+             md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as sum
+      from ${sql(schema)}.${sql(name)} t`;
+    snapshot[`${schema}.${name}`] = `${n} rows, md5 ${sum}`;
+  }
+  return snapshot;
+}
+
+async function recordedHashes(sql: postgres.Sql): Promise<string[]> {
+  const rows = await sql<{ hash: string }[]>`
+    select hash from drizzle.__drizzle_migrations order by created_at`;
+  return rows.map((row) => row.hash);
+}
+
+/** The PostgreSQL error at the end of a chain of causes. */
+function serverError(error: unknown): { message: string; detail?: string; code?: string } {
+  let current = error as { cause?: unknown; code?: unknown; message?: string } | undefined;
+  let found: { message: string; detail?: string; code?: string } | undefined;
+  while (current && typeof current === "object") {
+    if (typeof current.code === "string" && /^[0-9A-Z]{5}$/.test(current.code)) {
+      found = current as { message: string; code: string };
+    }
+    current = current.cause as typeof current;
+  }
+  assert.ok(found, `no PostgreSQL error in the cause chain of: ${String(error)}`);
+  return found;
+}
+
+/** A legacy value that a vNext constraint forbids, where to plant it and how to fix it. */
+interface IllegalValue {
+  table: string;
+  column: string;
+  /** The value as the message must show it; null when the offence is a missing value. */
+  value: string | null;
+  plant(sql: postgres.Sql, seed: BaselineSeed): Promise<unknown>;
+  fix(sql: postgres.Sql, seed: BaselineSeed): Promise<unknown>;
+}
+
+const ILLEGAL_VALUES: IllegalValue[] = [
+  {
+    table: "sessions",
+    column: "status",
+    value: "bogus",
+    plant: (sql, s) => sql`update sessions set status = 'bogus' where id = ${s.sessions.cli}`,
+    fix: (sql, s) => sql`update sessions set status = 'stopped' where id = ${s.sessions.cli}`,
+  },
+  {
+    table: "sessions",
+    column: "session_type",
+    value: "notebook",
+    plant: (sql, s) =>
+      sql`update sessions set session_type = 'notebook' where id = ${s.sessions.terminal}`,
+    fix: (sql, s) =>
+      sql`update sessions set session_type = 'terminal' where id = ${s.sessions.terminal}`,
+  },
+  {
+    table: "sessions",
+    column: "client_type",
+    value: "browser",
+    plant: (sql, s) =>
+      sql`update sessions set client_type = 'browser' where id = ${s.sessions.webRunning}`,
+    fix: (sql, s) =>
+      sql`update sessions set client_type = 'web' where id = ${s.sessions.webRunning}`,
+  },
+  {
+    table: "sessions",
+    column: "origin",
+    value: "api",
+    plant: (sql, s) => sql`update sessions set origin = 'api' where id = ${s.sessions.child}`,
+    fix: (sql, s) => sql`update sessions set origin = 'web' where id = ${s.sessions.child}`,
+  },
+  {
+    table: "action_invocations",
+    column: "risk_level",
+    value: "extreme",
+    plant: (sql, s) =>
+      sql`update action_invocations set risk_level = 'extreme' where id = ${s.invocations[0].id}`,
+    fix: (sql, s) =>
+      sql`update action_invocations set risk_level = 'read' where id = ${s.invocations[0].id}`,
+  },
+  {
+    table: "action_invocations",
+    column: "status",
+    value: "cancelled",
+    plant: (sql, s) =>
+      sql`update action_invocations set status = 'cancelled' where id = ${s.invocations[1].id}`,
+    fix: (sql, s) =>
+      sql`update action_invocations set status = 'approved' where id = ${s.invocations[1].id}`,
+  },
+  {
+    table: "action_invocations",
+    column: "expires_at",
+    value: null,
+    plant: (sql, s) =>
+      sql`update action_invocations set expires_at = null
+        where id = ${s.invocations.find((i) => i.status === "pending")!.id}`,
+    fix: (sql, s) =>
+      sql`update action_invocations set expires_at = created_at + interval '5 minutes'
+        where id = ${s.invocations.find((i) => i.status === "pending")!.id}`,
+  },
+  {
+    table: "triggers",
+    column: "trigger_type",
+    value: "cron",
+    plant: (sql, s) =>
+      sql`update triggers set trigger_type = 'cron' where id = ${s.triggers.scheduled.id}`,
+    fix: (sql, s) =>
+      sql`update triggers set trigger_type = 'polling' where id = ${s.triggers.scheduled.id}`,
+  },
+  {
+    table: "integrations",
+    column: "status",
+    value: "paused",
+    plant: (sql, s) =>
+      sql`update integrations set status = 'paused' where id = ${s.integrations.sentry}`,
+    fix: (sql, s) =>
+      sql`update integrations set status = 'active' where id = ${s.integrations.sentry}`,
+  },
+  {
+    table: "slack_installations",
+    column: "status",
+    value: "disabled",
+    plant: (sql, s) =>
+      sql`update slack_installations set status = 'disabled' where organization_id = ${s.orgs.acme}`,
+    fix: (sql, s) =>
+      sql`update slack_installations set status = 'active' where organization_id = ${s.orgs.acme}`,
+  },
+  {
+    table: "secret_bundles",
+    column: "target_path",
+    value: "../outside.env",
+    plant: (sql, s) =>
+      sql`update secret_bundles set target_path = '../outside.env' where id = ${s.bundles[2].id}`,
+    fix: (sql, s) =>
+      sql`update secret_bundles set target_path = 'outside.env' where id = ${s.bundles[2].id}`,
+  },
+];
+
+Deno.test("vNext atomic upgrade: an illegal legacy value aborts everything, a fixed one upgrades", async (t) => {
+  const upgradeTags = ALL_MIGRATIONS.slice(BASELINE_MIGRATIONS.length).map((m) => m.tag);
+  for (const illegal of ILLEGAL_VALUES) {
+    const label = `${illegal.table}.${illegal.column} = ${illegal.value ?? "NULL"}`;
+    await t.step(
+      `${label}: rejected by name, nothing changes, the fixed rerun completes`,
+      async () => {
+        await using db = await freshDatabase({ migrations: "baseline" });
+        const sql = db.sql;
+        const seed = await seedBaseline(sql);
+        const planted = await illegal.plant(sql, seed) as { count: number };
+        assert.equal(planted.count, 1, "the illegal value must be planted on one row");
+        const catalogBefore = await catalogSnapshot(sql);
+        const dataBefore = await dataSnapshot(sql);
+        assert.deepEqual(await recordedHashes(sql), [BASELINE_MIGRATIONS[0].hash]);
+
+        await assert.rejects(migrate({ url: db.url, migrations: ALL_MIGRATIONS }), (error) => {
+          assert.ok(error instanceof MigrationError, `not a MigrationError: ${String(error)}`);
+          const server = serverError(error);
+          const said = [server.message, server.detail ?? ""].join(" ");
+          const named = [illegal.table, illegal.column, ...(illegal.value ? [illegal.value] : [])];
+          for (const word of named) {
+            assert.ok(
+              said.includes(word),
+              `the error must name ${word}; it said: ${said.trim()}`,
+            );
+          }
+          assert.ok(error.message.includes(server.message), "the runner passes the message on");
+          return true;
+        });
+
+        assert.deepEqual(await catalogSnapshot(sql), catalogBefore, "the catalog must not change");
+        assert.deepEqual(await dataSnapshot(sql), dataBefore, "no row may change");
+        assert.deepEqual(
+          await recordedHashes(sql),
+          [BASELINE_MIGRATIONS[0].hash],
+          "only 0000 may be recorded",
+        );
+
+        await illegal.fix(sql, seed);
+        const report = await migrate({ url: db.url, migrations: ALL_MIGRATIONS });
+        assert.deepEqual(report.applied, upgradeTags);
+        assert.equal((await recordedHashes(sql)).length, ALL_MIGRATIONS.length);
+      },
+    );
+  }
+});
