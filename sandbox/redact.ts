@@ -19,9 +19,11 @@ const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
   // Other `sk-` keys (LLM-proxy virtual keys, OpenAI-style keys).
   [/(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{10,}/g, REDACTED],
   // API-key assignments, bare or JSON-quoted: the whole assignment goes.
-  [/api[_-]?key["']?\s*[=:]\s*["']?[^\s"',;&}]+["']?/gi, REDACTED],
-  // Bearer credentials, any case: the scheme word goes too.
-  [/\bbearer\s+[A-Za-z0-9._~+/=-]+/gi, REDACTED],
+  [/["']?api[_-]?key["']?\s*[=:]\s*["']?[^\s"',;&}]+["']?/gi, REDACTED],
+  // Bearer credentials: the scheme word goes too. Any case, but a lower- or upper-case scheme
+  // needs a token of 12+ characters, so prose such as "the bearer of news" stays.
+  [/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, REDACTED],
+  [/\bbearer\s+[A-Za-z0-9._~+/=-]{12,}/gi, REDACTED],
   // GitHub classic tokens.
   [/gh[pousr]_[A-Za-z0-9]+/g, REDACTED],
   // GitHub fine-grained tokens.
@@ -49,7 +51,7 @@ const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
 /**
  * Replaces every secret in `text` with `[REDACTED]`. Formats: Anthropic keys (`sk-ant-…`) and other
  * `sk-` keys; `api_key`/`api-key`/`apikey` assignments (any case, bare or JSON-quoted); `Bearer`
- * credentials (any case); GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`);
+ * credentials (other cases of the word when the token has 12+ characters); GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`);
  * Slack tokens (`xoxb-`, `xoxp-`, `xoxa-`, `xoxo-`, `xoxs-`, `xoxr-`); `x-access-token:…@` git
  * credentials; Modal token ids and secrets (`ak-…`, `as-…`); E2B keys (`e2b_…`, any case); JWTs;
  * passwords in URLs; `access_token=`, `refresh_token=`, `client_secret=`, `password=` parameters;
