@@ -7,6 +7,40 @@
  * Safe for edge runtimes: web-standard types only (`Uint8Array`, `Request`, `AbortSignal`),
  * WebCrypto for hashing and HMAC, and no database code; the only dependency is Zod.
  *
+ * ## Decisions this contract takes (numbered as in the interfaces fact sheet)
+ *
+ * - D1, D2: {@link ProviderActions} is a static `definitions` list whose entries carry
+ *   `execute(params, ctx)`, plus `guide`; {@link ProviderActionSource} turns it into an
+ *   {@link ActionSource} and lists the definitions without executors.
+ * - D3: `danger` infers `deny` (an explicit override can relax it).
+ * - D4: `WebhookRequest.rawBody` is a `Uint8Array` (a Node `Buffer` fits); header keys are
+ *   lower-case; HMAC goes through WebCrypto ({@link verifyHmacSha256Signature}).
+ * - D5: `verify` returns the {@link WebhookIdentity}; persisting it with the inbox row is the
+ *   schema's job.
+ * - D6, D7: inbox statuses `pending`, `processing`, `completed`, `failed`; trigger event statuses
+ *   `queued`, `processing`, `completed`, `failed`, `skipped` with the four skip reasons.
+ * - D8, D9: `poll` takes one context object and the cadence is `defaultIntervalSeconds`;
+ *   `hydrate` keeps its required `token` (the framework skips it when none resolves).
+ * - D10, D11: `ActionExecutionContext.signal` carries cancellation and the 30 s timeout;
+ *   `listActions` takes an {@link ActionListContext} whose `sessionId` is optional; connector
+ *   secrets arrive as `ctx.token`.
+ * - D12: mode keys split at the last `:`; the registry rejects `:` in provider action ids, and MCP
+ *   sources must not list tools whose names hold one.
+ * - D13: the field is `riskLevel`.
+ * - D14: the drift hash is SHA-256 hex over the sorted-key JSON of the converted params schema,
+ *   with `description`/`default`/`enum` stripped in keyword positions only; widening an `enum`
+ *   does not change it (accepted trade-off against false drift).
+ * - D15: {@link ProviderError} has a closed {@link ProviderErrorCode} and a redacted message and
+ *   cause; expected failures are returned as `{ success: false, error }`.
+ * - D16: `denied_reason` is for `status = denied`; `expired` stays accepted for old rows.
+ * - D17: `unknown` instead of `any`; `TriggerType.matches` uses method syntax so typed trigger
+ *   types fit `TriggerType[]`; the Zod major is 4 (pinned 4.3.6), and the JSON Schema converter is
+ *   its built-in `z.toJSONSchema` with fixed options: upgrading either changes hashes.
+ * - D18: the hashing, conversion and HMAC helpers ship here, pure and WebCrypto-based.
+ * - D22: `dedupKey` is unique per trigger; convention `"<provider>:<native id>"`.
+ * - D34: user connection statuses reuse {@link IntegrationStatus}.
+ * - D36: the four categories stay; Slack and PostHog use `custom`.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";

@@ -25,7 +25,8 @@ function parseBody(rawBody: Uint8Array, contentType: string): unknown {
 
 /**
  * Reads `request` once into a {@link WebhookRequest}: header keys lower-case (repeated
- * `set-cookie` headers as an array), query from the URL, the exact body bytes as `rawBody`, and
+ * `set-cookie` headers as an array), query from the URL (the first value of a repeated key), the
+ * exact body bytes as `rawBody`, and
  * `body` parsed from them (JSON, form fields, else text; `undefined` when empty).
  *
  * @example

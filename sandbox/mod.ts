@@ -7,6 +7,32 @@
  * Safe for edge runtimes: web-standard types only (`Uint8Array`, `Response`, `AbortSignal`) and no
  * database code; the only dependency is Zod.
  *
+ * ## Decisions this contract takes (numbered as in the interfaces fact sheet)
+ *
+ * - D19: {@link SandboxProviderType} is declared once and the errors module imports it.
+ * - D20: {@link CreateSandboxOpts} follows the providers' code, adds `userName`/`userEmail` for the
+ *   git identity, keeps `snapshotHasDeps` (no `hasActiveSnapshot`) and `PrebuildServiceCommand[]`.
+ * - D21: no `createTerminalSandbox` (no source gives it a signature).
+ * - D23: `supportsMemorySnapshot` is `readonly`; {@link isMemorySnapshotCapable} narrows to a
+ *   provider with both methods.
+ * - D24: {@link RestoreFromMemorySnapshotOpts} carries `repos` so the restore flow can rewrite git
+ *   credentials and pull before it returns.
+ * - D25: memory snapshot ids start with `mem:` ({@link isMemorySnapshotId}).
+ * - D26: {@link SandboxOperation} adds `memorySnapshot`, `restoreFromMemorySnapshot` and
+ *   `ensureSandbox`.
+ * - D27: `envFiles` stays `unknown` at this boundary.
+ * - D28: retry markers match in any case and include `ECONNRESET`, `EAI_AGAIN` and
+ *   `socket hang up` (plus an error's `code` and `TimeoutError`); statuses 429/502/503/504;
+ *   every message is capped at 500 characters.
+ * - D29: redaction adds other `sk-` keys, `github_pat_`, Slack `xox?-` tokens, any-case `Bearer`,
+ *   64-hex tokens and URL passwords; `ak-`/`as-`/`sk-` only match at a word start and with a
+ *   long enough body, so `break-even` and `as-is` survive; `raw` and `cause` are stored redacted.
+ * - D31, D32: stored `terminal` maps to `cli` ({@link toSandboxSessionType}); `browser` is an input
+ *   alias of `web` ({@link normalizeClientType}).
+ * - D30, D35: `automation_complete` is accepted as an alias of `automation.complete`; tool call
+ *   idempotency is scoped to `(session_id, tool_call_id)`.
+ * - D33: `pause_reason` and `stop_reason` stay free text, so no value set is exported.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
