@@ -18,8 +18,8 @@ const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/sk-ant-[A-Za-z0-9_-]+/g, REDACTED],
   // Other `sk-` keys (LLM-proxy virtual keys, OpenAI-style keys).
   [/(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{10,}/g, REDACTED],
-  // API-key assignments, bare or JSON-quoted: the whole assignment goes.
-  [/["']?api[_-]?key["']?\s*[=:]\s*["']?[^\s"',;&}]+["']?/gi, REDACTED],
+  // API-key assignments, bare or JSON-quoted: the whole assignment goes, a quoted value whole.
+  [/["']?api[_-]?key["']?\s*[=:]\s*(?:"[^"]*"|'[^']*'|[^\s"',;&}]+)/gi, REDACTED],
   // Bearer credentials: the scheme word goes too. Any case, but a lower- or upper-case scheme
   // needs a token of 12+ characters, so prose such as "the bearer of news" stays.
   [/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, REDACTED],

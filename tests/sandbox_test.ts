@@ -46,7 +46,7 @@ Deno.test("redactSecrets covers every listed secret format", async (t) => {
     ],
     ["OpenAI-style project key", "sk-proj-AbCdEf123456_xyz", "[REDACTED]"],
     ["api_key assignment", "api_key=abc123 next", "[REDACTED] next"],
-    ["API-KEY with colon and quotes", 'API-KEY: "abc 123"', '[REDACTED] 123"'],
+    ["API-KEY with colon and a quoted value", 'API-KEY: "abc 123" next', "[REDACTED] next"],
     ["apikey with single quotes", "apikey='q1w2e3'", "[REDACTED]"],
     ["JSON api_key", '{"api_key": "v4lue", "n": 1}', '{[REDACTED], "n": 1}'],
     ["env-style API key", "MY_SERVICE_API_KEY=plainvalue", "MY_SERVICE_[REDACTED]"],
