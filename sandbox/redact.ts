@@ -31,7 +31,7 @@ const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
   // Slack tokens.
   [/xox[abposr]-[A-Za-z0-9-]+/g, REDACTED],
   // Git HTTPS credentials, through the `@`.
-  [/x-access-token:[^@\s]*@/g, REDACTED],
+  [/x-access-token:[^@\s]{0,512}@/g, REDACTED],
   // Modal token ids and token secrets.
   [/(?<![A-Za-z0-9])a[ks]-[A-Za-z0-9]{12,}[A-Za-z0-9_-]*/g, REDACTED],
   // E2B API keys, any case.
@@ -40,8 +40,9 @@ const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g, REDACTED],
   // Long credentials before an `@` (URL passwords of 20+ characters).
   [/:[^:@\s]{20,}@/g, REDACTED],
-  // Any remaining URL password (`scheme://user:password@host`); the user and host stay.
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+):[^\s/@]+@/gi, `$1:${REDACTED}@`],
+  // Any remaining URL password (`scheme://user:password@host`); the user and host stay. The
+  // scheme is bounded so long dotted text cannot make this pattern quadratic.
+  [/(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s/:@]+):[^\s/@]+@/gi, `$1:${REDACTED}@`],
   // Credential query parameters.
   [/\b(access_token|refresh_token|client_secret|password)=[^&\s"']+/gi, `$1=${REDACTED}`],
   // 64-hex tokens (the sandbox-mcp HMAC token) not preceded by `Bearer`.

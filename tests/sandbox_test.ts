@@ -91,6 +91,16 @@ Deno.test("redactSecrets covers every listed secret format", async (t) => {
     });
   }
 
+  await t.step("stays linear on a megabyte of adversarial text", () => {
+    for (const unit of ["x-access-token:", "a.", "https://a:", "ak-", "eyJ."]) {
+      const text = unit.repeat(Math.floor(1_000_000 / unit.length));
+      const started = performance.now();
+      redactSecrets(text);
+      const elapsed = performance.now() - started;
+      assert.ok(elapsed < 3000, `${unit}: ${Math.round(elapsed)} ms`);
+    }
+  });
+
   await t.step("ordinary words with the same prefixes stay intact", () => {
     const prose =
       "break-even has-snapshot risk-free task-runner as-is ask-me sk-learn e2b docs 40-char " +
