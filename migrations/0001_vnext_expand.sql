@@ -369,6 +369,8 @@ ON CONFLICT ("configuration_id", "secret_id") DO NOTHING;
 -- Hand-edited (B1-B5, G1-G2): the drops, after the carry-forward; dependants first, and no
 -- CASCADE, so that an object the sheet does not know about (a view, say) stops the upgrade
 -- instead of vanishing with it. action_grants is dropped with no copy anywhere (sheet §5.2).
+-- drizzle-kit's DISABLE ROW LEVEL SECURITY before each DROP TABLE is left out: neither table has
+-- row-level security, and the table goes anyway.
 ALTER TABLE "secrets" DROP CONSTRAINT "secrets_bundle_id_fkey";--> statement-breakpoint
 DROP INDEX "idx_secrets_bundle";--> statement-breakpoint
 ALTER TABLE "secrets" DROP COLUMN "bundle_id";--> statement-breakpoint
@@ -397,7 +399,9 @@ ALTER TABLE "triggers" ADD CONSTRAINT "triggers_trigger_type_check" CHECK (trigg
 -- CHECK takes ACCESS EXCLUSIVE and keeps it until commit; here these tables are locked that way
 -- anyway (ADD COLUMN), so 0003 only has to VALIDATE them (SHARE UPDATE EXCLUSIVE, writes go on)
 -- before SET NOT NULL, which then skips its scan (PostgreSQL >= 12), and drop them. From now on
--- a row without these values is refused: the writers must be the vNext code.
+-- a row without these values is refused: the writers must be the vNext code. drizzle-kit put
+-- the SET NOT NULLs, the dedup unique constraint (with the drop of idx_trigger_events_dedup) and
+-- idx_sessions_idempotency here; they moved to 0003, after the backfill and the validations.
 ALTER TABLE "action_invocations" ADD CONSTRAINT "action_invocations_mode_not_null_tmp" CHECK (mode IS NOT NULL) NOT VALID;--> statement-breakpoint
 ALTER TABLE "action_invocations" ADD CONSTRAINT "action_invocations_mode_source_not_null_tmp" CHECK (mode_source IS NOT NULL) NOT VALID;--> statement-breakpoint
 ALTER TABLE "trigger_events" ADD CONSTRAINT "trigger_events_provider_not_null_tmp" CHECK (provider IS NOT NULL) NOT VALID;--> statement-breakpoint
