@@ -17,7 +17,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { toolRiskOverridesCheck } from "./_checks.ts";
 import { user } from "./auth.ts";
-import type { ConnectorAuth, ConnectorRiskPolicy, ToolRiskOverrides } from "./json.ts";
+import type { ConnectorRiskPolicy, StoredConnectorAuth, ToolRiskOverrides } from "./json.ts";
 import { organization } from "./organizations.ts";
 
 /**
@@ -39,7 +39,7 @@ export const orgConnectors = pgTable(
     name: text("name").notNull(),
     transport: text("transport").notNull().default("remote_http"),
     url: text("url").notNull(),
-    auth: jsonb("auth").$type<ConnectorAuth>().notNull(),
+    auth: jsonb("auth").$type<StoredConnectorAuth>().notNull(),
     riskPolicy: jsonb("risk_policy").$type<ConnectorRiskPolicy>(),
     enabled: boolean("enabled").notNull().default(true),
     createdBy: text("created_by"),

@@ -23,6 +23,30 @@
  * @module
  */
 import { z } from "zod";
+import {
+  type ActionMode,
+  type ActionModes,
+  actionModeSchema,
+  actionModesSchema,
+  type ConnectorRiskPolicy,
+  connectorRiskPolicySchema,
+  type JsonObject,
+  type JsonValue,
+  type RiskLevel,
+  riskLevelSchema,
+  type ToolRiskOverride,
+  type ToolRiskOverrides,
+  toolRiskOverrideSchema,
+  toolRiskOverridesSchema,
+} from "../providers/mod.ts";
+import {
+  type PrebuildServiceCommand,
+  prebuildServiceCommandSchema,
+  type SessionAgentConfig,
+  sessionAgentConfigSchema,
+} from "../sandbox/mod.ts";
+
+export type { JsonObject, JsonValue };
 
 // ---------------------------------------------------------------------------------------------
 // Any JSON
@@ -39,9 +63,7 @@ import { z } from "zod";
  * assert.equal(jsonValueSchema.safeParse({ at: new Date() }).success, false);
  * ```
  */
-export const jsonValueSchema = z.json();
-/** A value that JSONB stores unchanged. */
-export type JsonValue = z.infer<typeof jsonValueSchema>;
+export const jsonValueSchema: z.ZodType<JsonValue> = z.json() as z.ZodType<JsonValue>;
 
 /**
  * A JSON object (string keys, JSON values); arrays and scalars are rejected.
@@ -55,44 +77,27 @@ export type JsonValue = z.infer<typeof jsonValueSchema>;
  * assert.equal(jsonObjectSchema.safeParse(["x"]).success, false);
  * ```
  */
-export const jsonObjectSchema = z.record(z.string(), jsonValueSchema);
-/** A JSON object. */
-export type JsonObject = z.infer<typeof jsonObjectSchema>;
+export const jsonObjectSchema: z.ZodType<JsonObject> = z.record(z.string(), jsonValueSchema);
 
 // ---------------------------------------------------------------------------------------------
 // Actions: modes, risk, connector tool overrides
 
-/**
- * The enforcement vocabulary of actions: `allow`, `deny`, `require_approval`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { actionModeSchema } from "@proliferate/core/schema";
- *
- * assert.equal(actionModeSchema.parse("require_approval"), "require_approval");
- * assert.equal(actionModeSchema.safeParse("ask").success, false);
- * ```
- */
-export const actionModeSchema = z.enum(["allow", "deny", "require_approval"]);
-/** `allow`, `deny` or `require_approval`. */
-export type ActionMode = z.infer<typeof actionModeSchema>;
-
-/**
- * The static risk hint of an action: `read`, `write`, `danger` (decision I-10: danger is kept,
- * and its inferred mode is `deny`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { riskLevelSchema } from "@proliferate/core/schema";
- *
- * assert.equal(riskLevelSchema.safeParse("danger").success, true);
- * ```
- */
-export const riskLevelSchema = z.enum(["read", "write", "danger"]);
-/** `read`, `write` or `danger`. */
-export type RiskLevel = z.infer<typeof riskLevelSchema>;
+// One definition serves the contracts and the columns: `organization.action_modes`,
+// `automations.action_modes` (database CHECKs `organization_action_modes_check`,
+// `automations_action_modes_check`) and `org_connectors.tool_risk_overrides`
+// (`org_connectors_tool_risk_overrides_check`) hold exactly the providers' shapes.
+export {
+  type ActionMode,
+  type ActionModes,
+  actionModeSchema,
+  actionModesSchema,
+  type RiskLevel,
+  riskLevelSchema,
+  type ToolRiskOverride,
+  type ToolRiskOverrides,
+  toolRiskOverrideSchema,
+  toolRiskOverridesSchema,
+};
 
 /**
  * Pattern of an action-mode key, `"<sourceId>:<actionId>"`: something before the first `:` and
@@ -103,81 +108,22 @@ export type RiskLevel = z.infer<typeof riskLevelSchema>;
 export const ACTION_MODE_KEY_PATTERN: RegExp = /^[^:\n]+:[^\n]+$/;
 
 /**
- * `organization.action_modes` and `automations.action_modes`: `"<sourceId>:<actionId>"` →
- * mode. The automation entry beats the organization entry, which beats the inferred default.
- * The database CHECKs `organization_action_modes_check` / `automations_action_modes_check`
- * enforce the same shape.
+ * `org_connectors.auth` as the column may hold it: the old spec's kinds (`none`, `secret`,
+ * `custom_header` with `headerName` and a `secretKey` or literal `headerValue`) and `bearer`,
+ * which the pre-vNext code wrote. `secretKey` names an organization secret, never the value.
+ * New rows use the contract's narrower `ConnectorAuth` (`@proliferate/core/providers`), which
+ * this shape accepts.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { actionModesSchema } from "@proliferate/core/schema";
+ * import { storedConnectorAuthSchema } from "@proliferate/core/schema";
  *
- * assert.equal(actionModesSchema.safeParse({ "connector:9f2c:search_docs": "allow" }).success, true);
- * assert.equal(actionModesSchema.safeParse({ "linear": "allow" }).success, false);
+ * assert.equal(storedConnectorAuthSchema.safeParse({ type: "bearer", secretKey: "DOCS_TOKEN" }).success, true);
+ * assert.equal(storedConnectorAuthSchema.safeParse({ type: "custom_header" }).success, false);
  * ```
  */
-export const actionModesSchema = z.record(
-  z.string().regex(ACTION_MODE_KEY_PATTERN, "expected a key of the form <sourceId>:<actionId>"),
-  actionModeSchema,
-);
-/** Mode overrides keyed by `"<sourceId>:<actionId>"`. */
-export type ActionModes = z.infer<typeof actionModesSchema>;
-
-/**
- * One MCP tool's admin-confirmed mode and the hash of its input schema at review time (lowercase
- * hex SHA-256 recommended). A different current hash means drift: `allow` then acts as
- * `require_approval`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { toolRiskOverrideSchema } from "@proliferate/core/schema";
- *
- * assert.equal(toolRiskOverrideSchema.safeParse({ mode: "deny", hash: "ab12" }).success, true);
- * assert.equal(toolRiskOverrideSchema.safeParse({ mode: "deny" }).success, false);
- * ```
- */
-export const toolRiskOverrideSchema = z.object({ mode: actionModeSchema, hash: z.string() });
-/** `{ mode, hash }` of one connector tool. */
-export type ToolRiskOverride = z.infer<typeof toolRiskOverrideSchema>;
-
-/**
- * `org_connectors.tool_risk_overrides`: MCP tool name → {@linkcode ToolRiskOverride}; enforced by
- * `org_connectors_tool_risk_overrides_check`. `action_modes` stays authoritative for
- * enforcement (I-26); this map keeps the reviewed hash.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { toolRiskOverridesSchema } from "@proliferate/core/schema";
- *
- * assert.equal(
- *   toolRiskOverridesSchema.safeParse({ search_docs: { mode: "allow", hash: "ab12" } }).success,
- *   true,
- * );
- * ```
- */
-export const toolRiskOverridesSchema = z.record(z.string(), toolRiskOverrideSchema);
-/** Tool overrides keyed by MCP tool name. */
-export type ToolRiskOverrides = z.infer<typeof toolRiskOverridesSchema>;
-
-/**
- * `org_connectors.auth`: how the connector authenticates. `secretKey` names an organization
- * secret (never the value). Accepts the old spec's kinds (`none`, `secret`, `custom_header` with
- * `headerName` and a `secretKey` or literal `headerValue`) and `bearer`, which the pre-vNext
- * code wrote.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { connectorAuthSchema } from "@proliferate/core/schema";
- *
- * assert.equal(connectorAuthSchema.safeParse({ type: "bearer", secretKey: "DOCS_TOKEN" }).success, true);
- * assert.equal(connectorAuthSchema.safeParse({ type: "custom_header" }).success, false);
- * ```
- */
-export const connectorAuthSchema = z.discriminatedUnion("type", [
+export const storedConnectorAuthSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("none") }),
   z.object({ type: z.literal("secret"), secretKey: z.string().min(1) }),
   z.object({ type: z.literal("bearer"), secretKey: z.string().min(1) }),
@@ -188,27 +134,11 @@ export const connectorAuthSchema = z.discriminatedUnion("type", [
     headerValue: z.string().optional(),
   }),
 ]);
-/** Connector authentication settings. */
-export type ConnectorAuth = z.infer<typeof connectorAuthSchema>;
+/** Connector authentication settings as stored, legacy kinds included. */
+export type StoredConnectorAuth = z.infer<typeof storedConnectorAuthSchema>;
 
-/**
- * `org_connectors.risk_policy` (legacy hint): a default risk for the connector's tools and
- * per-tool risks. Enforcement moved to `tool_risk_overrides` and `action_modes`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { connectorRiskPolicySchema } from "@proliferate/core/schema";
- *
- * assert.equal(connectorRiskPolicySchema.safeParse({ defaultRisk: "write" }).success, true);
- * ```
- */
-export const connectorRiskPolicySchema = z.object({
-  defaultRisk: riskLevelSchema.optional(),
-  overrides: z.record(z.string(), riskLevelSchema).optional(),
-});
-/** Legacy connector risk hint. */
-export type ConnectorRiskPolicy = z.infer<typeof connectorRiskPolicySchema>;
+// `org_connectors.risk_policy` (legacy hint) has the contract's shape.
+export { type ConnectorRiskPolicy, connectorRiskPolicySchema };
 
 /**
  * `action_invocations.params`: the action's parameters after redaction (token, secret,
@@ -229,25 +159,8 @@ export type ActionParams = z.infer<typeof actionParamsSchema>;
 // ---------------------------------------------------------------------------------------------
 // Sessions and configurations
 
-/**
- * `sessions.agent_config`: `{ modelId?, tools? }`. `modelId` is a canonical id
- * (`claude-opus-4.6`, `claude-opus-4.5`, `claude-sonnet-4`); `tools` is an optional filter.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sessionAgentConfigSchema } from "@proliferate/core/schema";
- *
- * assert.equal(sessionAgentConfigSchema.safeParse({ modelId: "claude-sonnet-4" }).success, true);
- * assert.equal(sessionAgentConfigSchema.safeParse({ tools: "verify" }).success, false);
- * ```
- */
-export const sessionAgentConfigSchema = z.object({
-  modelId: z.string().min(1).optional(),
-  tools: z.array(z.string()).optional(),
-});
-/** Agent settings of a session. */
-export type SessionAgentConfig = z.infer<typeof sessionAgentConfigSchema>;
+// `sessions.agent_config`, `{ modelId?, tools? }`, has the sandbox contract's shape.
+export { type SessionAgentConfig, sessionAgentConfigSchema };
 
 /**
  * `sessions.client_metadata`: a free object; for `client_type` 'slack' it carries
@@ -273,29 +186,25 @@ export type ClientMetadata = z.infer<typeof clientMetadataSchema>;
 
 /**
  * One configuration-level service command (what `save_service_commands` writes): `name` 1–100
- * characters, `command` 1–1000, `cwd` and `workspacePath` (picks the repo in a multi-repo
- * workspace) at most 500.
+ * characters, `command` 1–1000, `cwd` and `workspacePath` at most 500. The sandbox contract's
+ * `PrebuildServiceCommand` under the vNext name.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { serviceCommandSchema } from "@proliferate/core/schema";
+ * import { configurationServiceCommandSchema } from "@proliferate/core/schema";
  *
- * assert.equal(serviceCommandSchema.safeParse({ name: "web", command: "pnpm dev" }).success, true);
- * assert.equal(serviceCommandSchema.safeParse({ name: "", command: "pnpm dev" }).success, false);
+ * assert.equal(configurationServiceCommandSchema.safeParse({ name: "web", command: "pnpm dev" }).success, true);
+ * assert.equal(configurationServiceCommandSchema.safeParse({ name: "", command: "pnpm dev" }).success, false);
  * ```
  */
-export const serviceCommandSchema = z.object({
-  name: z.string().min(1).max(100),
-  command: z.string().min(1).max(1000),
-  cwd: z.string().max(500).optional(),
-  workspacePath: z.string().max(500).optional(),
-});
+export const configurationServiceCommandSchema: z.ZodType<PrebuildServiceCommand> =
+  prebuildServiceCommandSchema;
 /** One configuration-level service command. */
-export type ServiceCommand = z.infer<typeof serviceCommandSchema>;
+export type ConfigurationServiceCommand = PrebuildServiceCommand;
 
 /**
- * `configurations.service_commands`: 1 to 10 {@linkcode ServiceCommand}s.
+ * `configurations.service_commands`: 1 to 10 {@linkcode ConfigurationServiceCommand}s.
  *
  * @example
  * ```ts
@@ -305,7 +214,7 @@ export type ServiceCommand = z.infer<typeof serviceCommandSchema>;
  * assert.equal(serviceCommandsSchema.safeParse([]).success, false);
  * ```
  */
-export const serviceCommandsSchema = z.array(serviceCommandSchema).min(1).max(10);
+export const serviceCommandsSchema = z.array(configurationServiceCommandSchema).min(1).max(10);
 /** The service commands of a configuration. */
 export type ServiceCommands = z.infer<typeof serviceCommandsSchema>;
 
@@ -486,7 +395,7 @@ export const jsonColumnSchemas = {
   "automation_runs.completion_json": automationCompletionSchema,
   "automations.action_modes": actionModesSchema,
   "configurations.service_commands": serviceCommandsSchema,
-  "org_connectors.auth": connectorAuthSchema,
+  "org_connectors.auth": storedConnectorAuthSchema,
   "org_connectors.risk_policy": connectorRiskPolicySchema,
   "org_connectors.tool_risk_overrides": toolRiskOverridesSchema,
   "organization.action_modes": actionModesSchema,
