@@ -23,7 +23,8 @@ try {
   console.log(`PostgreSQL for this run: ${server.source}, ${version.split(" on ")[0]}`);
   const args = Deno.args.length > 0
     ? Deno.args
-    : ["tests/", "--doc", "mod.ts", "schema/", "providers/", "sandbox/", "migrate/"];
+    // --doc also runs the examples of every module doc and of README.md.
+    : ["--doc", "tests/", "README.md", "mod.ts", "schema/", "providers/", "sandbox/", "migrate/"];
   const child = new Deno.Command(Deno.execPath(), {
     args: ["test", "-A", ...args],
     env: { DATABASE_URL: server.url, PROLIFERATE_TEST_DB_SOURCE: server.source },
