@@ -22,6 +22,7 @@ export {
   MigrationError,
   type MigrationFailure,
   pendingMigrations,
+  type RecordedMigration,
 } from "./runner.ts";
 export type { MigrationEntry } from "./types.ts";
 export { migrations } from "../migrations/bundle.ts";

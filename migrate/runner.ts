@@ -154,8 +154,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   }
 }
 
-interface RecordedMigration {
+/** One row of drizzle's migration table, as {@linkcode pendingMigrations} reads it. */
+export interface RecordedMigration {
+  /** SHA-256 of the applied file, as drizzle recorded it. */
   hash: string;
+  /** The file's journal `when`, recorded as `created_at`. */
   createdAt: number;
 }
 
