@@ -135,8 +135,18 @@ async function describe(
 }
 
 /** Opens a postgres.js client that ignores NOTICEs. */
-export function connect(url: string, max = 1): postgres.Sql {
-  return postgres(url, { max, onnotice: () => {}, idle_timeout: 0, connect_timeout: 30 });
+export function connect(
+  url: string,
+  max = 1,
+  connection: Record<string, string | number> = {},
+): postgres.Sql {
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    idle_timeout: 0,
+    connect_timeout: 30,
+    connection,
+  });
 }
 
 /** Connection string of database `name` on the server at `serverUrl`. */

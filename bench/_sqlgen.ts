@@ -58,6 +58,17 @@ export function pastTime(n: string, seed: number, days: number): string {
   return `(now() - (${rnd(n, seed)} * ${days * 86_400}) * interval '1 second')`;
 }
 
+/**
+ * A timestamp that grows with row number `n` (1..`total`) over the last `days` days: rows are
+ * stored in the order they were created, as in an append-mostly production table, so the
+ * planner sees the same physical correlation it would see there.
+ */
+export function timeline(n: string, total: number, days: number): string {
+  return `(now() - ((${total} - (${n}))::float8 / ${total}) * ${
+    days * 86_400
+  } * interval '1 second')`;
+}
+
 /** A quoted SQL literal, or NULL. */
 export function literal(value: string | null): string {
   return value === null ? "null" : `'${value.replaceAll("'", "''")}'`;

