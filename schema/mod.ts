@@ -21,3 +21,4 @@ export * from "./billing.ts";
 export * from "./cli.ts";
 export * from "./outbox.ts";
 export * from "./json.ts";
+export * from "./relations.ts";
