@@ -88,6 +88,8 @@ interface MigrationRun {
   totalMs: number;
   /** Per table oid: ms from the start of the statement that first took ACCESS EXCLUSIVE to commit. */
   exclusiveHold: Map<number, { ms: number; statement: number }>;
+  /** Same, for the first lock that blocks writes (SHARE or stronger, not SHARE UPDATE EXCLUSIVE). */
+  writeBlockHold: Map<number, { ms: number; statement: number }>;
 }
 
 /** One size's run. */
@@ -208,6 +210,7 @@ async function replay(
   });
   const statements: StatementRecord[] = [];
   const exclusiveStart = new Map<number, { at: number; statement: number }>();
+  const blockStart = new Map<number, { at: number; statement: number }>();
   let clock = 0;
   let commitMs = 0;
   try {
@@ -230,6 +233,9 @@ async function replay(
           if (lockRank(mode) > lockRank(locks.get(oid))) newLocks.push({ oid, mode });
           if (mode === "AccessExclusiveLock" && !exclusiveStart.has(oid)) {
             exclusiveStart.set(oid, { at: clock, statement: index + 1 });
+          }
+          if (lockRank(mode) >= lockRank("ShareLock") && !blockStart.has(oid)) {
+            blockStart.set(oid, { at: clock, statement: index + 1 });
           }
         }
         const io = new Map<number, { seqRead: number; seqScans: number; written: number }>();
@@ -276,11 +282,18 @@ async function replay(
     await session.end();
   }
   const totalMs = clock + commitMs;
-  const exclusiveHold = new Map<number, { ms: number; statement: number }>();
-  for (const [oid, { at, statement }] of exclusiveStart) {
-    exclusiveHold.set(oid, { ms: totalMs - at, statement });
-  }
-  return { tag: entry.tag, statements, commitMs, totalMs, exclusiveHold };
+  const holdOf = (starts: Map<number, { at: number; statement: number }>) =>
+    new Map(
+      [...starts].map(([oid, { at, statement }]) => [oid, { ms: totalMs - at, statement }]),
+    );
+  return {
+    tag: entry.tag,
+    statements,
+    commitMs,
+    totalMs,
+    exclusiveHold: holdOf(exclusiveStart),
+    writeBlockHold: holdOf(blockStart),
+  };
 }
 
 interface Equivalence {
@@ -434,47 +447,59 @@ function render(
       ]),
     ),
   );
-  // ACCESS EXCLUSIVE hold times, on every table that existed before the upgrade: a small but
-  // hot table (organization, "user") blocks as much traffic as a large one while it is held.
+  // Lock hold times on every table that existed before the upgrade: a small but hot table
+  // (organization, "user") blocks as much traffic as a large one while it is locked.
   const holds: { row: string[]; ms: number }[] = [];
-  let worst: { table: string; ms: number; run: string; statement: number } | null = null;
+  let worst: { table: string; ms: number; run: MigrationRun; statement: number } | null = null;
+  let worstBlock: { table: string; ms: number; run: MigrationRun } | null = null;
+  const since = (run: MigrationRun, hold?: { ms: number; statement: number }) =>
+    hold
+      ? `${ms(hold.ms)} (from #${hold.statement} \`${
+        shortSql(run.statements[hold.statement - 1].sql, 60)
+      }\`)`
+      : "–";
   for (const run of large.runs) {
-    for (const [oid, hold] of run.exclusiveHold) {
+    const oids = new Set([...run.exclusiveHold.keys(), ...run.writeBlockHold.keys()]);
+    for (const oid of oids) {
       const relation = large.before.get(oid);
       if (!relation || relation.kind !== "r") continue;
       const rows = large.countsBefore.get(relation.name) ?? 0;
-      const statement = run.statements[hold.statement - 1];
-      const droppedNow = !large.after.has(oid);
+      const exclusive = run.exclusiveHold.get(oid);
+      const blocking = run.writeBlockHold.get(oid);
       holds.push({
-        ms: hold.ms,
+        ms: Math.max(exclusive?.ms ?? 0, blocking?.ms ?? 0),
         row: [
           run.tag,
-          `${nameOf(oid)}${droppedNow ? " (dropped)" : ""}`,
+          `${nameOf(oid)}${large.after.has(oid) ? "" : " (dropped)"}`,
           count(rows),
-          `#${hold.statement} \`${shortSql(statement.sql, 70)}\``,
-          ms(hold.ms),
+          since(run, blocking),
+          since(run, exclusive),
         ],
       });
-      if (rows >= TARGET_ROWS && (!worst || hold.ms > worst.ms)) {
-        worst = { table: nameOf(oid), ms: hold.ms, run: run.tag, statement: hold.statement };
+      if (blocking && rows >= TARGET_ROWS && (!worstBlock || blocking.ms > worstBlock.ms)) {
+        worstBlock = { table: nameOf(oid), ms: blocking.ms, run };
+      }
+      if (exclusive && rows >= TARGET_ROWS && (!worst || exclusive.ms > worst.ms)) {
+        worst = { table: nameOf(oid), ms: exclusive.ms, run, statement: exclusive.statement };
       }
     }
   }
   holds.sort((a, b) => b.ms - a.ms);
   lines.push(
     "",
-    "### ACCESS EXCLUSIVE at scale: from the start of the statement that first took it to COMMIT",
+    "### Table locks at scale, held from the start of the statement that first took them to COMMIT",
     "",
-    "Every pre-existing table the upgrade locks in ACCESS EXCLUSIVE mode, longest hold first. " +
-      "While it is held, every read and write of that table waits (and, in production, so " +
-      "does every query queued behind the lock request).",
+    "Every pre-existing table the upgrade locks in a mode that blocks writes (SHARE or " +
+      "stronger) or reads too (ACCESS EXCLUSIVE), longest first, in ms. While such a lock " +
+      "is held the blocked statements wait, and in production so does every query queued " +
+      "behind them.",
     "",
     ...(holds.length > 0
       ? table(
-        ["migration", "table", "rows", "first taken by", "held ms"],
+        ["migration", "table", "rows", "writes blocked ms", "ACCESS EXCLUSIVE ms"],
         holds.map((hold) => hold.row),
       )
-      : ["No migration takes ACCESS EXCLUSIVE on an existing table."]),
+      : ["No migration takes a write-blocking lock on an existing table."]),
   );
   // Rewrites.
   const rewrites = [empty, large].map((size) => {
@@ -559,12 +584,31 @@ function render(
       holdMet ? "met" : "not met"
     }**${
       worst
-        ? ` (longest: ${worst.table} in ${worst.run}, ${
+        ? ` (longest: ${worst.table} in ${worst.run.tag}, ${
           ms(worst.ms)
         } ms from statement #${worst.statement})`
         : ""
     }.`,
   );
+  if (worst && !holdMet) {
+    const during = worst.run.statements.slice(worst.statement - 1)
+      .sort((a, b) => b.ms - a.ms).slice(0, 3);
+    lines.push(
+      `  While that lock is held, the longest statements of ${worst.run.tag} are: ${
+        during.map((statement) =>
+          `#${statement.index} \`${shortSql(statement.sql, 80)}\` (${ms(statement.ms)} ms)`
+        ).join("; ")
+      }.`,
+    );
+  }
+  if (worstBlock) {
+    lines.push(
+      `- Not a target, but worth knowing: writes to ${worstBlock.table} are blocked for ${
+        ms(worstBlock.ms)
+      } ms in ${worstBlock.run.tag} (a SHARE or stronger lock held to its COMMIT); the ` +
+        `upgrade as a whole runs ${ms(large.runs.reduce((sum, run) => sum + run.totalMs, 0))} ms.`,
+    );
+  }
   // Full statement list at scale.
   lines.push(
     "",
