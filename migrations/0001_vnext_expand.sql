@@ -2,14 +2,14 @@
 -- answered as renames), then edited by hand; each edit says why. The runner applies this file in
 -- one transaction of its own, so an error anywhere leaves the database exactly as it was.
 -- Order: read-only precheck, renames, the sessions FK swap, new tables, new columns, drift objects,
--- the secret_bundles carry-forward, the drops, then the new CHECKs as NOT VALID (validated by
--- 0003_vnext_contract without blocking writes). Data backfills are in 0002_vnext_backfill.
--- squawk-ignore-file renaming-table, renaming-column, ban-drop-table, ban-drop-column, adding-foreign-key-constraint, ban-drop-not-null, require-concurrent-index-deletion
--- Reason: the renames and drops are the point of this upgrade (sheet §5.1-5.2; a rename is
--- catalog-only and keeps every row); foreign keys here are either on tables created in this file
--- (empty, nothing to validate) or added NOT VALID; trigger_events.raw_payload becomes optional
--- by the sheet (§1.3); DROP INDEX CONCURRENTLY cannot run in the runner's transaction, and the
--- dropped index (idx_secrets_bundle) is on a table this file locks anyway.
+-- then the new CHECKs as NOT VALID (validated by 0003_vnext_contract without blocking writes).
+-- Nothing here scans or writes rows after the first ACCESS EXCLUSIVE lock, so those locks are
+-- held for milliseconds: the backfills and the secret_bundles carry-forward are in
+-- 0002_vnext_backfill, the drops of secret_bundles and action_grants at the end of 0003.
+-- squawk-ignore-file renaming-table, renaming-column, adding-foreign-key-constraint, ban-drop-not-null
+-- Reason: the renames are the point of this upgrade (sheet §5.1; a rename is catalog-only and
+-- keeps every row); foreign keys here are either on tables created in this file (empty, nothing
+-- to validate) or added NOT VALID; trigger_events.raw_payload becomes optional by the sheet (§1.3).
 
 -- Hand-written: lock every table whose existing values the precheck reads, in SHARE mode (reads
 -- go on, writes wait), so that no row can change between the precheck and the constraints and
@@ -333,49 +333,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS "idx_sandbox_base_snapshots_version_provider_a
 -- predicate followed the column rename above); the precheck made sure the others can build it.
 -- The secrets table is small; the build blocks its writes only until this file commits.
 CREATE UNIQUE INDEX IF NOT EXISTS "secrets_org_key_unique_when_org_wide" ON "secrets" USING btree ("organization_id","key") WHERE repo_id IS NULL AND configuration_id IS NULL;--> statement-breakpoint
--- Hand-written (sheet §5.2, I-23 design A): carry secret_bundles forward before dropping them.
--- Every bundle with a target_path becomes one secret_file per configuration linked (through
--- configuration_repos → repos) to the bundle's organization, with the bundle's description,
--- creator and timestamps. When two bundles name the same path for one configuration, the oldest
--- bundle's file is kept (rows go in oldest first, ON CONFLICT DO NOTHING) and both bundles'
--- secrets go into it. Bundles without target_path lose only their label.
-INSERT INTO "secret_files" ("organization_id", "configuration_id", "file_path", "description",
-  "created_by", "created_at", "updated_at")
-SELECT b.organization_id, linked.configuration_id, b.target_path, b.description, b.created_by,
-       coalesce(b.created_at, now()), coalesce(b.updated_at, now())
-FROM "secret_bundles" b
-CROSS JOIN LATERAL (
-  SELECT DISTINCT cr.configuration_id
-  FROM "configuration_repos" cr
-  JOIN "repos" r ON r.id = cr.repo_id
-  WHERE r.organization_id = b.organization_id
-) AS linked
-WHERE b.target_path IS NOT NULL
-ORDER BY b.created_at NULLS LAST, b.id, linked.configuration_id
-ON CONFLICT ("configuration_id", "file_path") DO NOTHING;
---> statement-breakpoint
--- Hand-written (§5.2): one configuration_secret per member secret of such a bundle and per file
--- of that path in the bundle's organization. Secrets and files are matched within the bundle's
--- organization only, so no link ever crosses tenants.
-INSERT INTO "configuration_secrets" ("configuration_id", "secret_id", "secret_file_id")
-SELECT f.configuration_id, s.id, f.id
-FROM "secret_bundles" b
-JOIN "secrets" s ON s.bundle_id = b.id AND s.organization_id = b.organization_id
-JOIN "secret_files" f ON f.organization_id = b.organization_id AND f.file_path = b.target_path
-WHERE b.target_path IS NOT NULL
-ORDER BY f.configuration_id, s.id
-ON CONFLICT ("configuration_id", "secret_id") DO NOTHING;
---> statement-breakpoint
--- Hand-edited (B1-B5, G1-G2): the drops, after the carry-forward; dependants first, and no
--- CASCADE, so that an object the sheet does not know about (a view, say) stops the upgrade
--- instead of vanishing with it. action_grants is dropped with no copy anywhere (sheet §5.2).
--- drizzle-kit's DISABLE ROW LEVEL SECURITY before each DROP TABLE is left out: neither table has
--- row-level security, and the table goes anyway.
-ALTER TABLE "secrets" DROP CONSTRAINT "secrets_bundle_id_fkey";--> statement-breakpoint
-DROP INDEX "idx_secrets_bundle";--> statement-breakpoint
-ALTER TABLE "secrets" DROP COLUMN "bundle_id";--> statement-breakpoint
-DROP TABLE "secret_bundles";--> statement-breakpoint
-DROP TABLE "action_grants";--> statement-breakpoint
 -- Hand-edited: every new CHECK on an existing table is added NOT VALID: new and updated rows are
 -- checked from now on, existing rows were checked by the precheck above, and 0003 validates
 -- them without blocking writes (VALIDATE takes SHARE UPDATE EXCLUSIVE).

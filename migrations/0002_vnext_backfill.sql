@@ -1,4 +1,4 @@
--- vNext upgrade, step 2 of 3: backfill (sheet §5.3). Created with drizzle-kit generate --custom
+-- vNext upgrade, step 2 of 3: backfill (sheet §5.3) and the secret_bundles carry-forward (§5.2). Created with drizzle-kit generate --custom
 -- (no schema change, so its snapshot equals 0001's) and written by hand. Data only: UPDATEs take
 -- ROW EXCLUSIVE, never the ACCESS EXCLUSIVE of an ALTER TABLE, so reads and writes of other rows
 -- go on while this runs. Each table is rewritten by exactly one UPDATE (one new version per row),
@@ -54,3 +54,39 @@ WHERE t."id" = e."trigger_id"
   AND (e."provider" IS NULL OR e."event_type" IS NULL OR e."occurred_at" IS NULL
        OR e."title" IS NULL OR e."context" IS NULL OR e."dedup_key" IS NULL
        OR e."status" IS NULL);
+--> statement-breakpoint
+-- Hand-written (sheet §5.2, I-23 design A): carry secret_bundles forward; 0003 drops them after.
+-- It lives here, not in 0001, because it reads and writes rows: in 0001 it would run while that
+-- file holds ACCESS EXCLUSIVE locks on sessions and action_invocations. 0001 prechecked every
+-- target_path against secret_files_path_check.
+-- Every bundle with a target_path becomes one secret_file per configuration linked (through
+-- configuration_repos → repos) to the bundle's organization, with the bundle's description,
+-- creator and timestamps. When two bundles name the same path for one configuration, the oldest
+-- bundle's file is kept (rows go in oldest first, ON CONFLICT DO NOTHING) and both bundles'
+-- secrets go into it. Bundles without target_path lose only their label.
+INSERT INTO "secret_files" ("organization_id", "configuration_id", "file_path", "description",
+  "created_by", "created_at", "updated_at")
+SELECT b.organization_id, linked.configuration_id, b.target_path, b.description, b.created_by,
+       coalesce(b.created_at, now()), coalesce(b.updated_at, now())
+FROM "secret_bundles" b
+CROSS JOIN LATERAL (
+  SELECT DISTINCT cr.configuration_id
+  FROM "configuration_repos" cr
+  JOIN "repos" r ON r.id = cr.repo_id
+  WHERE r.organization_id = b.organization_id
+) AS linked
+WHERE b.target_path IS NOT NULL
+ORDER BY b.created_at NULLS LAST, b.id, linked.configuration_id
+ON CONFLICT ("configuration_id", "file_path") DO NOTHING;
+--> statement-breakpoint
+-- Hand-written (§5.2): one configuration_secret per member secret of such a bundle and per file
+-- of that path in the bundle's organization. Secrets and files are matched within the bundle's
+-- organization only, so no link ever crosses tenants.
+INSERT INTO "configuration_secrets" ("configuration_id", "secret_id", "secret_file_id")
+SELECT f.configuration_id, s.id, f.id
+FROM "secret_bundles" b
+JOIN "secrets" s ON s.bundle_id = b.id AND s.organization_id = b.organization_id
+JOIN "secret_files" f ON f.organization_id = b.organization_id AND f.file_path = b.target_path
+WHERE b.target_path IS NOT NULL
+ORDER BY f.configuration_id, s.id
+ON CONFLICT ("configuration_id", "secret_id") DO NOTHING;

@@ -4,11 +4,12 @@
 -- strongest: (1) VALIDATE scans under SHARE UPDATE EXCLUSIVE (reads and writes go on), (2) the
 -- two unique index builds under SHARE (writes to those two tables wait), (3) last, the
 -- catalog-only statements that need ACCESS EXCLUSIVE, each instant.
--- squawk-ignore-file adding-not-nullable-field, disallowed-unique-constraint, require-concurrent-index-deletion
+-- squawk-ignore-file adding-not-nullable-field, disallowed-unique-constraint, require-concurrent-index-deletion, ban-drop-table, ban-drop-column
 -- Reason: every SET NOT NULL here follows a validated CHECK (col IS NOT NULL), so PostgreSQL
 -- skips the scan; the unique constraint is attached to an index built beforehand (USING INDEX);
--- DROP INDEX CONCURRENTLY cannot run in the runner's transaction, and this drop is catalog-only,
--- in the final ACCESS EXCLUSIVE phase on a table that phase locks anyway.
+-- DROP INDEX CONCURRENTLY cannot run in the runner's transaction, and these drops are
+-- catalog-only, in the final ACCESS EXCLUSIVE phase on tables that phase locks anyway; the drops
+-- of secret_bundles, secrets.bundle_id and action_grants are what the sheet asks (§5.2).
 
 -- (1) Validate what 0001 added NOT VALID. Existing rows were prechecked (0001) or backfilled
 -- (0002), and new rows have been checked since 0001, so these only confirm it.
@@ -76,3 +77,16 @@ ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_dedup_key_not_null_
 ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_status_not_null_tmp";--> statement-breakpoint
 ALTER TABLE "triggers" DROP CONSTRAINT "triggers_enabled_not_null_tmp";--> statement-breakpoint
 ALTER TABLE "triggers" DROP CONSTRAINT "triggers_config_not_null_tmp";
+--> statement-breakpoint
+-- Hand-edited (B1-B5, G1-G2), moved here from 0001: the drops, after 0002 carried the bundles
+-- forward, in the final phase because each takes ACCESS EXCLUSIVE (also on "user", whose foreign
+-- keys from the dropped tables go). Dependants first, and no
+-- CASCADE, so that an object the sheet does not know about (a view, say) stops the upgrade
+-- instead of vanishing with it. action_grants is dropped with no copy anywhere (sheet §5.2).
+-- drizzle-kit's DISABLE ROW LEVEL SECURITY before each DROP TABLE is left out: neither table has
+-- row-level security, and the table goes anyway.
+ALTER TABLE "secrets" DROP CONSTRAINT "secrets_bundle_id_fkey";--> statement-breakpoint
+DROP INDEX "idx_secrets_bundle";--> statement-breakpoint
+ALTER TABLE "secrets" DROP COLUMN "bundle_id";--> statement-breakpoint
+DROP TABLE "secret_bundles";--> statement-breakpoint
+DROP TABLE "action_grants";
