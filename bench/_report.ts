@@ -88,6 +88,12 @@ export async function writeResult(file: string, text: string): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   const path = new URL(file, dir).pathname;
   await Deno.writeTextFile(path, text);
+  // The repository's `deno fmt --check` covers Markdown: write the report as deno fmt would.
+  await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", path],
+    stdout: "null",
+    stderr: "null",
+  }).output();
   return path;
 }
 

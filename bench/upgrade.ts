@@ -39,12 +39,14 @@ import {
   heldLocks,
   lockName,
   lockRank,
+  type Queryable,
   type Relation,
   relations,
   rowCounts,
   transactionCounters,
 } from "./_catalog.ts";
 import {
+  bytes,
   count,
   ms,
   renderReport,
@@ -72,10 +74,12 @@ interface StatementRecord {
   index: number;
   sql: string;
   ms: number;
+  /** Sum of the earlier statements' times in the same transaction (its start, probes excluded). */
+  at: number;
   /** Relations whose strongest held lock got stronger during this statement. */
   newLocks: { oid: number; mode: string }[];
   /** Per table oid: rows read by sequential scans and rows written during this statement. */
-  io: Map<number, { seqRead: number; seqScans: number; written: number }>;
+  io: Map<number, { seqRead: number; seqScans: number; written: number; locked: number }>;
   /** Table names whose file changed during this statement. */
   rewrote: string[];
 }
@@ -102,7 +106,9 @@ interface SizeRun {
   after: Map<number, Relation>;
   countsBefore: Map<string, number>;
   countsAfter: Map<string, number>;
-  sizeBefore: Map<string, string>;
+  /** Total size (heap, indexes, TOAST) per table oid, in bytes. */
+  sizeBefore: Map<number, number>;
+  sizeAfter: Map<number, number>;
 }
 
 /** Options of {@linkcode runUpgrade}. */
@@ -165,12 +171,7 @@ async function measureSize(
     }
     const before = await relations(sql);
     const countsBefore = await rowCounts(sql);
-    const sizeBefore = new Map(
-      (await sql<{ name: string; size: string }[]>`
-        select c.relname as name, pg_size_pretty(pg_total_relation_size(c.oid)) as size
-        from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname = 'public' and c.relkind = 'r'`).map((row) => [row.name, row.size]),
-    );
+    const sizeBefore = await tableSizes(sql);
     const runs: MigrationRun[] = [];
     const names = new Map([...before.values()].map((relation) => [relation.oid, relation.name]));
     for (const entry of upgrade) {
@@ -180,6 +181,7 @@ async function measureSize(
     }
     const after = await relations(sql);
     const countsAfter = await rowCounts(sql);
+    const sizeAfter = await tableSizes(sql);
     return {
       label: sizes ? "at scale" : "empty",
       loadMs,
@@ -190,10 +192,19 @@ async function measureSize(
       countsBefore,
       countsAfter,
       sizeBefore,
+      sizeAfter,
     };
   } finally {
     await sql.end();
   }
+}
+
+async function tableSizes(sql: Queryable): Promise<Map<number, number>> {
+  const rows = await sql<{ oid: string; size: string }[]>`
+    select c.oid::int8 as oid, pg_total_relation_size(c.oid)::int8 as size
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind = 'r'`;
+  return new Map(rows.map((row) => [Number(row.oid), Number(row.size)]));
 }
 
 /** Replays one migration file in one transaction, as the runner does, probing after each step. */
@@ -238,15 +249,19 @@ async function replay(
             blockStart.set(oid, { at: clock, statement: index + 1 });
           }
         }
-        const io = new Map<number, { seqRead: number; seqScans: number; written: number }>();
+        const io = new Map<
+          number,
+          { seqRead: number; seqScans: number; written: number; locked: number }
+        >();
         for (const [oid, now] of nextCounters) {
           const was = counters.get(oid);
           const seqRead = now.seqRead - (was?.seqRead ?? 0);
           const seqScans = now.seqScan - (was?.seqScan ?? 0);
           const written = now.inserted + now.updated + now.deleted -
             ((was?.inserted ?? 0) + (was?.updated ?? 0) + (was?.deleted ?? 0));
+          const locked = now.updated + now.deleted - ((was?.updated ?? 0) + (was?.deleted ?? 0));
           if (seqRead > 0 || seqScans > 0 || written > 0) {
-            io.set(oid, { seqRead, seqScans, written });
+            io.set(oid, { seqRead, seqScans, written, locked });
           }
         }
         const rewrote: string[] = [];
@@ -256,16 +271,17 @@ async function replay(
             rewrote.push(relation.name);
           }
         }
-        clock += elapsed;
         statements.push({
           migration: entry.tag,
           index: index + 1,
           sql: statement,
           ms: elapsed,
+          at: clock,
           newLocks,
           io,
           rewrote,
         });
+        clock += elapsed;
         locks = nextLocks;
         counters = nextCounters;
         files = nextFiles;
@@ -360,6 +376,12 @@ function render(
   sizes: BaselineSizes,
   scale: number,
 ): string[] {
+  const nameOf = (oid: number) => {
+    const before = large.before.get(oid);
+    const after = large.after.get(oid);
+    if (before && after && before.name !== after.name) return `${before.name}→${after.name}`;
+    return (after ?? before)?.name ?? `oid ${oid}`;
+  };
   const lines: string[] = [];
   const tagList = large.runs.map((run) => run.tag);
   // Sizes of the main tables.
@@ -380,12 +402,17 @@ function render(
       }.`,
     "",
     ...table(
-      ["table", "rows", "size (with indexes and TOAST)"],
-      watched.filter((name) => large.countsBefore.has(name)).map((name) => [
-        name,
-        count(large.countsBefore.get(name)!),
-        large.sizeBefore.get(name) ?? "–",
-      ]),
+      ["table", "rows", "size before (heap, indexes, TOAST)", "size after the upgrade"],
+      watched.filter((name) => large.countsBefore.has(name)).map((name) => {
+        const oid = [...large.before.values()].find((r) => r.name === name && r.kind === "r")
+          ?.oid ?? -1;
+        return [
+          nameOf(oid),
+          count(large.countsBefore.get(name)!),
+          bytes(large.sizeBefore.get(oid) ?? 0),
+          large.sizeAfter.has(oid) ? bytes(large.sizeAfter.get(oid)!) : "dropped",
+        ];
+      }),
     ),
     "",
     `${count(large.countsBefore.size)} tables, ${
@@ -409,12 +436,6 @@ function render(
       relation.kind === "r" && (large.countsBefore.get(relation.name) ?? 0) >= LARGE_TABLE_ROWS
     ).map((relation) => relation.oid),
   );
-  const nameOf = (oid: number) => {
-    const before = large.before.get(oid);
-    const after = large.after.get(oid);
-    if (before && after && before.name !== after.name) return `${before.name}→${after.name}`;
-    return (after ?? before)?.name ?? `oid ${oid}`;
-  };
   const heavy = large.runs.flatMap((run) => run.statements).filter((statement) =>
     statement.rewrote.length > 0 || statement.ms >= 100 ||
     [...statement.io].some(([oid, io]) =>
@@ -429,7 +450,8 @@ function render(
     "",
     "Locks are the new or strengthened locks the statement took on large tables (held until " +
       'that migration\'s COMMIT); "read" = rows read by sequential scans, "written" = rows ' +
-      "inserted, updated or deleted (pg_stat_xact_user_tables).",
+      "inserted, updated or deleted (pg_stat_xact_user_tables; a CREATE INDEX built with " +
+      "parallel workers counts only the leader's share of the rows it read).",
     "",
     ...table(
       ["migration", "#", "statement", "ms", "locks on large tables", "read / written"],
@@ -501,6 +523,45 @@ function render(
       )
       : ["No migration takes a write-blocking lock on an existing table."]),
   );
+  // Row locks: an UPDATE or DELETE keeps every row it changed locked until COMMIT.
+  const rowLocks: string[][] = [];
+  for (const run of large.runs) {
+    for (const statement of run.statements) {
+      for (const [oid, io] of statement.io) {
+        if (io.locked < 1000 || !large.before.has(oid)) continue;
+        rowLocks.push([
+          run.tag,
+          `#${statement.index} \`${shortSql(statement.sql, 70)}\``,
+          nameOf(oid),
+          count(io.locked),
+          ms(statement.ms),
+          ms(run.totalMs - statement.at),
+        ]);
+      }
+    }
+  }
+  if (rowLocks.length > 0) {
+    lines.push(
+      "",
+      "### Row locks of the backfills, at scale",
+      "",
+      "Table locks are not the whole story: an UPDATE keeps every row it changed locked " +
+        "until its migration commits, so an application UPDATE or DELETE of such a row " +
+        "waits that long (reads and INSERTs go on).",
+      "",
+      ...table(
+        [
+          "migration",
+          "statement",
+          "table",
+          "rows locked",
+          "statement ms",
+          "rows locked until COMMIT, ms",
+        ],
+        rowLocks,
+      ),
+    );
+  }
   // Rewrites.
   const rewrites = [empty, large].map((size) => {
     const changed: string[] = [];
@@ -591,14 +652,18 @@ function render(
     }.`,
   );
   if (worst && !holdMet) {
-    const during = worst.run.statements.slice(worst.statement - 1)
-      .sort((a, b) => b.ms - a.ms).slice(0, 3);
+    const window = worst.run.statements.slice(worst.statement - 1);
+    const during = [...window].sort((a, b) => b.ms - a.ms).slice(0, 3);
+    const slow = window.filter((statement) => statement.ms >= 100);
+    const rest = worst.ms - slow.reduce((sum, statement) => sum + statement.ms, 0);
     lines.push(
       `  While that lock is held, the longest statements of ${worst.run.tag} are: ${
         during.map((statement) =>
           `#${statement.index} \`${shortSql(statement.sql, 80)}\` (${ms(statement.ms)} ms)`
         ).join("; ")
-      }.`,
+      }. Without the ${slow.length} statement(s) of 100 ms or more in that window (run ` +
+        `before the first ACCESS EXCLUSIVE, or in another migration), the lock would be held ` +
+        `about ${ms(rest)} ms (computed from the timings above, not measured).`,
     );
   }
   if (worstBlock) {
