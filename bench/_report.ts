@@ -97,10 +97,28 @@ export async function writeResult(file: string, text: string): Promise<string> {
   return path;
 }
 
+/** The checked-out commit, e.g. "3a559bc", plus "+ local changes" when the tree is dirty. */
+export function commitOf(): string {
+  try {
+    const run = (args: string[]) =>
+      new TextDecoder().decode(
+        new Deno.Command("git", { args, cwd: new URL("../", import.meta.url).pathname })
+          .outputSync().stdout,
+      ).trim();
+    const head = run(["rev-parse", "--short", "HEAD"]);
+    const dirty = run(["status", "--porcelain", "--untracked-files=no"]) !== "";
+    return head ? `${head}${dirty ? " + local changes" : ""}` : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
 /** Context lines every report starts with: date, machine, server and a noise warning. */
 export function runContext(server: { version: string; source: string; settings: string[] }) {
   return [
-    `Run ${new Date().toISOString()} on ${navigator.hardwareConcurrency} cores, ` +
+    `Run ${
+      new Date().toISOString()
+    } at commit ${commitOf()} on ${navigator.hardwareConcurrency} cores, ` +
     `${(Deno.systemMemoryInfo().total / 1024 ** 3).toFixed(0)} GiB, Deno ${Deno.version.deno}; ` +
     `${server.version} (${server.source}${
       server.settings.length ? `; ${server.settings.join(", ")}` : ""

