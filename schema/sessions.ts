@@ -167,6 +167,9 @@ export const sessions = pgTable(
       .on(t.localPathHash)
       .where(sql`local_path_hash IS NOT NULL`),
     index("idx_sessions_org").on(t.organizationId),
+    // Not in the sheet: added after bench/ showed "sessions of an organization, newest first"
+    // sorting every session of a large organization (35 ms at 27k sessions, 0.3 ms with it).
+    index("idx_sessions_org_started").on(t.organizationId, t.startedAt.desc().nullsFirst()),
     index("idx_sessions_parent").on(t.parentSessionId),
     index("idx_sessions_configuration").on(t.configurationId),
     index("idx_sessions_repo").on(t.repoId),
