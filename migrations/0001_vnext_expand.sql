@@ -12,8 +12,10 @@
 -- to validate) or added NOT VALID; trigger_events.raw_payload becomes optional by the sheet (§1.3).
 
 -- Hand-written: lock every table whose existing values the precheck reads, in SHARE mode (reads
--- go on, writes wait), so that no row can change between the precheck and the constraints and
--- backfills that depend on it. organization, automations and org_connectors also get CHECKs, but
+-- go on, writes wait), so that no row can change between the precheck and the NOT VALID
+-- constraints below, which check every later write. (The backfills and the bundle carry-forward
+-- run in 0002, after this commit: pre-vNext writers must be stopped, since the renames below break
+-- them.) organization, automations and org_connectors also get CHECKs, but
 -- only on columns this file adds with a valid constant default: they have no legacy value to read.
 LOCK TABLE "sessions", "action_invocations", "triggers", "trigger_events", "integrations",
   "slack_installations", "secrets", "secret_bundles", "prebuild_repos" IN SHARE MODE;

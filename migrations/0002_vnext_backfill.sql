@@ -1,7 +1,7 @@
--- vNext upgrade, step 2 of 3: backfill (sheet §5.3) and the secret_bundles carry-forward (§5.2). Created with drizzle-kit generate --custom
--- (no schema change, so its snapshot equals 0001's) and written by hand. Data only: UPDATEs take
--- ROW EXCLUSIVE, never the ACCESS EXCLUSIVE of an ALTER TABLE, so reads and writes of other rows
--- go on while this runs. Each table is rewritten by exactly one UPDATE (one new version per row),
+-- vNext upgrade, step 2 of 3: backfill (sheet §5.3) and the secret_bundles carry-forward (§5.2).
+-- Created with drizzle-kit generate --custom (no schema change, so its snapshot equals 0001's) and
+-- written by hand. Data only: UPDATEs and INSERTs take ROW EXCLUSIVE, never the ACCESS EXCLUSIVE
+-- of an ALTER TABLE, so reads and writes of other rows go on while this runs. Each table is rewritten by exactly one UPDATE (one new version per row),
 -- and each UPDATE touches only rows that still need it, so new rows written by vNext code since
 -- 0001 are left alone. The constraints that 0001 added NOT VALID check every row written here.
 
