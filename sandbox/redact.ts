@@ -10,12 +10,12 @@ export const REDACTED = "[REDACTED]";
 
 /**
  * Secret formats, applied in this order (earlier ones may consume text that later ones would also
- * match). `(?<![A-Za-z0-9])` anchors a prefix at a word start, so `break-even` and `has-snapshot`
- * stay intact.
+ * match). `(?<![A-Za-z0-9])` anchors a prefix at a word start, so `break-even`, `has-snapshot` and
+ * `task-ant-farm` stay intact.
  */
 const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
   // Anthropic API keys.
-  [/sk-ant-[A-Za-z0-9_-]+/g, REDACTED],
+  [/(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]+/g, REDACTED],
   // Other `sk-` keys (LLM-proxy virtual keys, OpenAI-style keys).
   [/(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{10,}/g, REDACTED],
   // API-key assignments, bare or JSON-quoted: the whole assignment goes, a quoted value whole.
@@ -51,12 +51,14 @@ const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
 
 /**
  * Replaces every secret in `text` with `[REDACTED]`. Formats: Anthropic keys (`sk-ant-…`) and other
- * `sk-` keys; `api_key`/`api-key`/`apikey` assignments (any case, bare or JSON-quoted); `Bearer`
- * credentials (other cases of the word when the token has 12+ characters); GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`);
- * Slack tokens (`xoxb-`, `xoxp-`, `xoxa-`, `xoxo-`, `xoxs-`, `xoxr-`); `x-access-token:…@` git
- * credentials; Modal token ids and secrets (`ak-…`, `as-…`); E2B keys (`e2b_…`, any case); JWTs;
- * passwords in URLs; `access_token=`, `refresh_token=`, `client_secret=`, `password=` parameters;
- * 64-hex tokens. Idempotent.
+ * `sk-` keys of 10+ characters; `api_key`/`api-key`/`apikey` assignments (any case, bare or
+ * JSON-quoted); `Bearer` credentials (other cases of the word when the token has 12+ characters);
+ * GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`); Slack tokens (`xoxb-`,
+ * `xoxp-`, `xoxa-`, `xoxo-`, `xoxs-`, `xoxr-`); `x-access-token:…@` git credentials; Modal token
+ * ids and secrets (`ak-…`, `as-…`, 12+ characters); E2B keys (`e2b_…`, any case); JWTs; passwords
+ * in URLs; `access_token=`, `refresh_token=`, `client_secret=`, `password=` parameters; 64-hex
+ * tokens. The `sk-`, `ak-` and `as-` prefixes match only at a word start, so prose such as
+ * `break-even` or `as-is` stays. Idempotent.
  *
  * @example
  * ```ts

@@ -103,8 +103,8 @@ Deno.test("redactSecrets covers every listed secret format", async (t) => {
 
   await t.step("ordinary words with the same prefixes stay intact", () => {
     const prose =
-      "break-even has-snapshot risk-free task-runner as-is ask-me sk-learn e2b docs 40-char " +
-      "sha 0123456789abcdef0123456789abcdef01234567 the bearer of news";
+      "break-even has-snapshot risk-free task-runner task-ant-farm as-is ask-me sk-learn e2b " +
+      "docs 40-char sha 0123456789abcdef0123456789abcdef01234567 the bearer of news";
     assert.equal(redactSecrets(prose), prose);
   });
 });
