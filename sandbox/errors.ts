@@ -214,7 +214,7 @@ export class SandboxProviderError extends Error {
     return new SandboxProviderError({
       provider,
       operation,
-      message: `HTTP ${response.status}: ${capMessage(detail)}`,
+      message: `HTTP ${response.status}: ${detail}`,
       statusCode: response.status,
       isRetryable: (RETRYABLE_STATUS_CODES as readonly number[]).includes(response.status),
       raw,
