@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type postgres from "postgres";
 import { migrate, MigrationError } from "../migrate/mod.ts";
 import { ALL_MIGRATIONS, BASELINE_MIGRATIONS, freshDatabase } from "./_db.ts";
-import { type BaselineSeed, seedBaseline } from "./_seed_baseline.ts";
+import { type BaselineSeed, seedBaseline, type SeededTriggerEvent } from "./_seed_baseline.ts";
 
 const SYSTEM_SCHEMAS = ["pg_catalog", "information_schema", "pg_toast"];
 
@@ -87,13 +87,23 @@ async function recordedHashes(sql: postgres.Sql): Promise<string[]> {
   return rows.map((row) => row.hash);
 }
 
+/** The fields of a PostgreSQL error that the precheck fills. */
+interface ServerError {
+  message: string;
+  detail?: string;
+  code: string;
+  table_name?: string;
+  column_name?: string;
+  constraint_name?: string;
+}
+
 /** The PostgreSQL error at the end of a chain of causes. */
-function serverError(error: unknown): { message: string; detail?: string; code?: string } {
+function serverError(error: unknown): ServerError {
   let current = error as { cause?: unknown; code?: unknown; message?: string } | undefined;
-  let found: { message: string; detail?: string; code?: string } | undefined;
+  let found: ServerError | undefined;
   while (current && typeof current === "object") {
     if (typeof current.code === "string" && /^[0-9A-Z]{5}$/.test(current.code)) {
-      found = current as { message: string; code: string };
+      found = current as ServerError;
     }
     current = current.cause as typeof current;
   }
@@ -107,6 +117,12 @@ interface IllegalValue {
   column: string;
   /** The value as the message must show it; null when the offence is a missing value. */
   value: string | null;
+  /** The constraint the value breaks, as the error must name it. */
+  constraint: string;
+  /** SQLSTATE of the error: check_violation, or unique_violation for a key clash. */
+  code: "23514" | "23505";
+  /** The step's name, when `table.column = value` would not say what is planted. */
+  label?: string;
   plant(sql: postgres.Sql, seed: BaselineSeed): Promise<unknown>;
   fix(sql: postgres.Sql, seed: BaselineSeed): Promise<unknown>;
 }
@@ -116,6 +132,8 @@ const ILLEGAL_VALUES: IllegalValue[] = [
     table: "sessions",
     column: "status",
     value: "bogus",
+    constraint: "sessions_status_check",
+    code: "23514",
     plant: (sql, s) => sql`update sessions set status = 'bogus' where id = ${s.sessions.cli}`,
     fix: (sql, s) => sql`update sessions set status = 'stopped' where id = ${s.sessions.cli}`,
   },
@@ -123,6 +141,8 @@ const ILLEGAL_VALUES: IllegalValue[] = [
     table: "sessions",
     column: "session_type",
     value: "notebook",
+    constraint: "sessions_session_type_check",
+    code: "23514",
     plant: (sql, s) =>
       sql`update sessions set session_type = 'notebook' where id = ${s.sessions.terminal}`,
     fix: (sql, s) =>
@@ -132,6 +152,8 @@ const ILLEGAL_VALUES: IllegalValue[] = [
     table: "sessions",
     column: "client_type",
     value: "browser",
+    constraint: "sessions_client_type_check",
+    code: "23514",
     plant: (sql, s) =>
       sql`update sessions set client_type = 'browser' where id = ${s.sessions.webRunning}`,
     fix: (sql, s) =>
@@ -141,6 +163,8 @@ const ILLEGAL_VALUES: IllegalValue[] = [
     table: "sessions",
     column: "origin",
     value: "api",
+    constraint: "sessions_origin_check",
+    code: "23514",
     plant: (sql, s) => sql`update sessions set origin = 'api' where id = ${s.sessions.child}`,
     fix: (sql, s) => sql`update sessions set origin = 'web' where id = ${s.sessions.child}`,
   },
@@ -148,6 +172,8 @@ const ILLEGAL_VALUES: IllegalValue[] = [
     table: "action_invocations",
     column: "risk_level",
     value: "extreme",
+    constraint: "action_invocations_risk_level_check",
+    code: "23514",
     plant: (sql, s) =>
       sql`update action_invocations set risk_level = 'extreme' where id = ${s.invocations[0].id}`,
     fix: (sql, s) =>
@@ -157,6 +183,8 @@ const ILLEGAL_VALUES: IllegalValue[] = [
     table: "action_invocations",
     column: "status",
     value: "cancelled",
+    constraint: "action_invocations_status_check",
+    code: "23514",
     plant: (sql, s) =>
       sql`update action_invocations set status = 'cancelled' where id = ${s.invocations[1].id}`,
     fix: (sql, s) =>
@@ -166,6 +194,8 @@ const ILLEGAL_VALUES: IllegalValue[] = [
     table: "action_invocations",
     column: "expires_at",
     value: null,
+    constraint: "action_invocations_pending_expiry_check",
+    code: "23514",
     plant: (sql, s) =>
       sql`update action_invocations set expires_at = null
         where id = ${s.invocations.find((i) => i.status === "pending")!.id}`,
@@ -177,6 +207,8 @@ const ILLEGAL_VALUES: IllegalValue[] = [
     table: "triggers",
     column: "trigger_type",
     value: "cron",
+    constraint: "triggers_trigger_type_check",
+    code: "23514",
     plant: (sql, s) =>
       sql`update triggers set trigger_type = 'cron' where id = ${s.triggers.scheduled.id}`,
     fix: (sql, s) =>
@@ -186,6 +218,8 @@ const ILLEGAL_VALUES: IllegalValue[] = [
     table: "integrations",
     column: "status",
     value: "paused",
+    constraint: "integrations_status_check",
+    code: "23514",
     plant: (sql, s) =>
       sql`update integrations set status = 'paused' where id = ${s.integrations.sentry}`,
     fix: (sql, s) =>
@@ -195,6 +229,8 @@ const ILLEGAL_VALUES: IllegalValue[] = [
     table: "slack_installations",
     column: "status",
     value: "disabled",
+    constraint: "slack_installations_status_check",
+    code: "23514",
     plant: (sql, s) =>
       sql`update slack_installations set status = 'disabled' where organization_id = ${s.orgs.acme}`,
     fix: (sql, s) =>
@@ -204,17 +240,64 @@ const ILLEGAL_VALUES: IllegalValue[] = [
     table: "secret_bundles",
     column: "target_path",
     value: "../outside.env",
+    constraint: "secret_files_path_check",
+    code: "23514",
     plant: (sql, s) =>
       sql`update secret_bundles set target_path = '../outside.env' where id = ${s.bundles[2].id}`,
     fix: (sql, s) =>
       sql`update secret_bundles set target_path = 'outside.env' where id = ${s.bundles[2].id}`,
   },
+  {
+    // Drift D3 is missing from a journaled baseline, so 0001 builds the index and needs the
+    // organization-wide keys to be distinct already.
+    table: "secrets",
+    column: "key",
+    value: "OPENAI_API_KEY",
+    constraint: "secrets_org_key_unique_when_org_wide",
+    code: "23505",
+    label: "secrets.key = OPENAI_API_KEY twice organization-wide",
+    plant: (sql, s) =>
+      sql`insert into secrets (organization_id, key, encrypted_value)
+        values (${s.orgs.acme}, 'OPENAI_API_KEY', 'enc:v1:duplicate')`,
+    fix: (sql) => sql`delete from secrets where encrypted_value = 'enc:v1:duplicate'`,
+  },
+  {
+    // 0002 gives an event without a dedup key the key 'legacy:' || id; another event of the same
+    // trigger already holding that key would break the dedup unique of 0003.
+    table: "trigger_events",
+    column: "dedup_key",
+    value: "legacy:",
+    constraint: "trigger_events_trigger_id_dedup_key_key",
+    code: "23505",
+    label: "trigger_events.dedup_key = the legacy key of a NULL-key event of its trigger",
+    plant: (sql, s) => {
+      const [keyed, unkeyed] = sameTriggerEvents(s);
+      return sql`update trigger_events set dedup_key = ${`legacy:${unkeyed.id}`}
+        where id = ${keyed.id}`;
+    },
+    fix: (sql, s) => {
+      const [keyed] = sameTriggerEvents(s);
+      return sql`update trigger_events set dedup_key = ${keyed.dedupKey} where id = ${keyed.id}`;
+    },
+  },
 ];
+
+/** An event with a dedup key and an event without one, of the same seeded trigger. */
+function sameTriggerEvents(seed: BaselineSeed): [SeededTriggerEvent, SeededTriggerEvent] {
+  for (const keyed of seed.triggerEvents.filter((e) => e.dedupKey !== null)) {
+    const unkeyed = seed.triggerEvents.find((e) =>
+      e.dedupKey === null && e.triggerId === keyed.triggerId
+    );
+    if (unkeyed) return [keyed, unkeyed];
+  }
+  throw new Error("the seed needs a keyed and an unkeyed event of one trigger");
+}
 
 Deno.test("vNext atomic upgrade: an illegal legacy value aborts everything, a fixed one upgrades", async (t) => {
   const upgradeTags = ALL_MIGRATIONS.slice(BASELINE_MIGRATIONS.length).map((m) => m.tag);
   for (const illegal of ILLEGAL_VALUES) {
-    const label = `${illegal.table}.${illegal.column} = ${illegal.value ?? "NULL"}`;
+    const label = illegal.label ??
+      `${illegal.table}.${illegal.column} = ${illegal.value ?? "NULL"}`;
     await t.step(
       `${label}: rejected by name, nothing changes, the fixed rerun completes`,
       async () => {
@@ -230,8 +313,18 @@ Deno.test("vNext atomic upgrade: an illegal legacy value aborts everything, a fi
         await assert.rejects(migrate({ url: db.url, migrations: ALL_MIGRATIONS }), (error) => {
           assert.ok(error instanceof MigrationError, `not a MigrationError: ${String(error)}`);
           const server = serverError(error);
+          assert.deepEqual(
+            [server.code, server.table_name, server.column_name, server.constraint_name],
+            [illegal.code, illegal.table, illegal.column, illegal.constraint],
+            `SQLSTATE, table, column and constraint of: ${server.message}`,
+          );
           const said = [server.message, server.detail ?? ""].join(" ");
-          const named = [illegal.table, illegal.column, ...(illegal.value ? [illegal.value] : [])];
+          const named = [
+            illegal.table,
+            illegal.column,
+            illegal.constraint,
+            ...(illegal.value ? [illegal.value] : []),
+          ];
           for (const word of named) {
             assert.ok(
               said.includes(word),
