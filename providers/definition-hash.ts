@@ -8,6 +8,7 @@
 import { z } from "zod";
 import type { ActionDefinition } from "./action-source.ts";
 import { stableStringify } from "./json.ts";
+import { sha256Hex } from "./webhook-crypto.ts";
 
 /** A JSON Schema document as a plain JSON object. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -162,9 +163,7 @@ export function normalizeJsonSchemaForHash(schema: JsonSchema): JsonSchema {
  * ```
  */
 export async function hashJsonSchema(schema: JsonSchema): Promise<string> {
-  const text = stableStringify(normalizeJsonSchemaForHash(schema));
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return await sha256Hex(stableStringify(normalizeJsonSchemaForHash(schema)));
 }
 
 /**

@@ -313,6 +313,28 @@ Deno.test("definition hashing", async (t) => {
     },
   );
 
+  await t.step(
+    "is pinned: a converter or Zod upgrade that moves it is a breaking change",
+    async () => {
+      const pinned = z.object({
+        issueId: z.string().describe("Issue id"),
+        status: z.enum(["resolved", "ignored"]).default("resolved"),
+        limit: z.number().int().min(1).optional(),
+      });
+      assert.equal(
+        stableStringify(zodToJsonSchema(pinned)),
+        '{"$schema":"https://json-schema.org/draft/2020-12/schema","properties":{"issueId":' +
+          '{"description":"Issue id","type":"string"},"limit":{"maximum":9007199254740991,' +
+          '"minimum":1,"type":"integer"},"status":{"default":"resolved","enum":["resolved",' +
+          '"ignored"],"type":"string"}},"required":["issueId"],"type":"object"}',
+      );
+      assert.equal(
+        await computeDefinitionHash({ params: pinned }),
+        "fb943ebf24cc86446d984fe9e7fd6cb695e6f16e2bd37f2ed449502d9769cc10",
+      );
+    },
+  );
+
   await t.step("changes when the shape changes", async () => {
     const hash = await computeDefinitionHash({ params });
     const retyped = params.extend({ issueId: z.number() });
