@@ -19,10 +19,21 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import {
+  ACTION_DENIED_REASONS,
+  ACTION_INVOCATION_STATUSES,
+  ACTION_MODES,
+  MODE_SOURCES,
+  RISK_LEVELS,
+} from "../providers/mod.ts";
+import { oneOf } from "./_checks.ts";
 import { integrations } from "./integrations.ts";
 import type { ActionParams, JsonValue } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
+
+/** `action_invocations.status` values written before vNext (I-11); accepted, never written. */
+const LEGACY_INVOCATION_STATUSES = ["approved", "executing", "completed"] as const;
 
 /**
  * One action a session's agent asked to run. `integration` is the source id (a provider id such
@@ -78,25 +89,15 @@ export const actionInvocations = pgTable(
       columns: [t.integrationId],
       foreignColumns: [integrations.id],
     }).onDelete("set null"),
-    check(
-      "action_invocations_mode_check",
-      sql`mode = ANY (ARRAY['allow'::text, 'deny'::text, 'require_approval'::text])`,
-    ),
-    check(
-      "action_invocations_mode_source_check",
-      sql`mode_source = ANY (ARRAY['automation_override'::text, 'org_default'::text, 'inferred_default'::text])`,
-    ),
-    check(
-      "action_invocations_denied_reason_check",
-      sql`denied_reason = ANY (ARRAY['policy'::text, 'human'::text, 'expired'::text])`,
-    ),
-    check(
-      "action_invocations_risk_level_check",
-      sql`risk_level = ANY (ARRAY['read'::text, 'write'::text, 'danger'::text])`,
-    ),
+    check("action_invocations_mode_check", oneOf("mode", ACTION_MODES)),
+    check("action_invocations_mode_source_check", oneOf("mode_source", MODE_SOURCES)),
+    check("action_invocations_denied_reason_check", oneOf("denied_reason", ACTION_DENIED_REASONS)),
+    check("action_invocations_risk_level_check", oneOf("risk_level", RISK_LEVELS)),
+    // I-11: the application writes the contract's five; the database keeps accepting the
+    // pre-vNext values, since no audit row is rewritten.
     check(
       "action_invocations_status_check",
-      sql`status = ANY (ARRAY['pending'::text, 'executed'::text, 'denied'::text, 'expired'::text, 'failed'::text, 'approved'::text, 'executing'::text, 'completed'::text])`,
+      oneOf("status", [...ACTION_INVOCATION_STATUSES, ...LEGACY_INVOCATION_STATUSES]),
     ),
     check(
       "action_invocations_pending_expiry_check",

@@ -98,7 +98,7 @@ export const automations = pgTable(
       columns: [t.notificationSlackInstallationId],
       foreignColumns: [slackInstallations.id],
     }).onDelete("set null"),
-    check("automations_action_modes_check", actionModesCheck("action_modes")),
+    check("automations_action_modes_check", actionModesCheck),
     index("idx_automations_enabled").on(t.enabled).where(sql`enabled = true`),
     index("idx_automations_org").on(t.organizationId),
     index("idx_automations_configuration").on(t.defaultConfigurationId),

@@ -20,6 +20,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { organization } from "./organizations.ts";
 
@@ -57,7 +58,7 @@ export const billingEvents = pgTable(
     index("idx_billing_events_org").on(t.organizationId, t.createdAt),
     index("idx_billing_events_outbox")
       .on(t.status, t.nextRetryAt)
-      .where(sql`status = ANY (ARRAY['pending'::text, 'failed'::text])`),
+      .where(oneOf("status", ["pending", "failed"])),
     index("idx_billing_events_session").using("gin", t.sessionIds),
     index("idx_billing_events_type").on(t.organizationId, t.eventType, t.createdAt),
   ],

@@ -20,6 +20,8 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { SANDBOX_PROVIDER_TYPES } from "../sandbox/mod.ts";
+import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import type { ServiceCommands } from "./json.ts";
 import { repos } from "./repos.ts";
@@ -79,7 +81,7 @@ export const configurations = pgTable(
     ),
     check(
       "configurations_sandbox_provider_check",
-      sql`sandbox_provider = ANY (ARRAY['modal'::text, 'e2b'::text])`,
+      oneOf("sandbox_provider", SANDBOX_PROVIDER_TYPES),
     ),
     index("idx_configurations_sandbox_provider").on(t.sandboxProvider),
     index("idx_configurations_type_managed").on(t.type).where(sql`type = 'managed'::text`),

@@ -16,6 +16,8 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { INTEGRATION_STATUSES, INTEGRATION_VISIBILITIES } from "../providers/mod.ts";
+import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import type { JsonObject } from "./json.ts";
 import { organization } from "./organizations.ts";
@@ -59,14 +61,8 @@ export const integrations = pgTable(
     }).onDelete("cascade"),
     // Drift D4: the migrated database has this composite unique, not one on connection_id alone.
     unique("integrations_connection_id_organization_id_key").on(t.connectionId, t.organizationId),
-    check(
-      "integrations_visibility_check",
-      sql`visibility = ANY (ARRAY['org'::text, 'private'::text])`,
-    ),
-    check(
-      "integrations_status_check",
-      sql`status = ANY (ARRAY['active'::text, 'expired'::text, 'revoked'::text, 'deleted'::text, 'suspended'::text])`,
-    ),
+    check("integrations_visibility_check", oneOf("visibility", INTEGRATION_VISIBILITIES)),
+    check("integrations_status_check", oneOf("status", INTEGRATION_STATUSES)),
     index("idx_integrations_github_installation")
       .on(t.githubInstallationId)
       .where(sql`github_installation_id IS NOT NULL`),
@@ -154,10 +150,8 @@ export const userConnections = pgTable(
       t.provider,
       t.connectionId,
     ),
-    check(
-      "user_connections_status_check",
-      sql`status = ANY (ARRAY['active'::text, 'expired'::text, 'revoked'::text, 'deleted'::text, 'suspended'::text])`,
-    ),
+    // The integrations' set: the spec gives user connections no list of their own.
+    check("user_connections_status_check", oneOf("status", INTEGRATION_STATUSES)),
     index("idx_user_connections_org").on(t.organizationId),
     index("idx_user_connections_user").on(t.userId),
   ],

@@ -67,7 +67,7 @@ export const organization = pgTable(
     unique("organization_slug_key").on(t.slug),
     // The migrated database also has this second unique index on slug; both are kept.
     uniqueIndex("organization_slug_uidx").on(t.slug),
-    check("organization_action_modes_check", actionModesCheck("action_modes")),
+    check("organization_action_modes_check", actionModesCheck),
     index("organization_allowed_domains_idx").using("gin", t.allowedDomains),
     index("organization_autumn_customer_idx")
       .on(t.autumnCustomerId)

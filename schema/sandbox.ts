@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { sql } from "drizzle-orm";
 import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { oneOf } from "./_checks.ts";
 
 /**
  * One pre-baked base filesystem per (version_key, provider, modal_app_name). `status` is
@@ -32,7 +32,7 @@ export const sandboxBaseSnapshots = pgTable(
   (t) => [
     check(
       "sandbox_base_snapshots_status_check",
-      sql`status = ANY (ARRAY['building'::text, 'ready'::text, 'failed'::text])`,
+      oneOf("status", ["building", "ready", "failed"]),
     ),
     index("idx_sandbox_base_snapshots_status").on(t.status),
     uniqueIndex("idx_sandbox_base_snapshots_version_provider_app").on(

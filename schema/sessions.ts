@@ -19,6 +19,15 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import {
+  CLIENT_TYPES,
+  SANDBOX_PROVIDER_TYPES,
+  SESSION_ORIGINS,
+  SESSION_STATUSES,
+  SESSION_TYPES,
+  TOOL_INVOCATION_STATUSES,
+} from "../sandbox/mod.ts";
+import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { automations } from "./automations.ts";
 import { configurations } from "./configurations.ts";
@@ -133,27 +142,15 @@ export const sessions = pgTable(
       columns: [t.triggerId],
       foreignColumns: [triggers.id],
     }).onDelete("set null"),
-    check(
-      "sessions_sandbox_provider_check",
-      sql`sandbox_provider = ANY (ARRAY['modal'::text, 'e2b'::text])`,
-    ),
+    check("sessions_sandbox_provider_check", oneOf("sandbox_provider", SANDBOX_PROVIDER_TYPES)),
     // I-8: the gateway hub's in-memory states (creating, resuming, migrating, error) are never
     // written.
-    check(
-      "sessions_status_check",
-      sql`status = ANY (ARRAY['pending'::text, 'starting'::text, 'running'::text, 'paused'::text, 'stopped'::text, 'failed'::text])`,
-    ),
+    check("sessions_status_check", oneOf("status", SESSION_STATUSES)),
     // I-6: writers emit cli; terminal is a legacy alias that production rows hold.
-    check(
-      "sessions_session_type_check",
-      sql`session_type = ANY (ARRAY['setup'::text, 'coding'::text, 'cli'::text, 'terminal'::text])`,
-    ),
+    check("sessions_session_type_check", oneOf("session_type", SESSION_TYPES)),
     // I-7: a caller's "browser" is stored as web.
-    check(
-      "sessions_client_type_check",
-      sql`client_type = ANY (ARRAY['web'::text, 'slack'::text, 'cli'::text, 'automation'::text])`,
-    ),
-    check("sessions_origin_check", sql`origin = ANY (ARRAY['web'::text, 'cli'::text])`),
+    check("sessions_client_type_check", oneOf("client_type", CLIENT_TYPES)),
+    check("sessions_origin_check", oneOf("origin", SESSION_ORIGINS)),
     index("idx_sessions_automation").on(t.automationId),
     // Drift D5: the migrated database has a unique index here, not a unique constraint.
     uniqueIndex("idx_sessions_automation_trigger_event").on(t.automationId, t.triggerEventId),
@@ -256,10 +253,7 @@ export const sessionToolInvocations = pgTable(
       foreignColumns: [sessions.id],
     }).onDelete("cascade"),
     unique("session_tool_invocations_session_id_tool_call_id_key").on(t.sessionId, t.toolCallId),
-    check(
-      "session_tool_invocations_status_check",
-      sql`status = ANY (ARRAY['executing'::text, 'completed'::text, 'failed'::text])`,
-    ),
+    check("session_tool_invocations_status_check", oneOf("status", TOOL_INVOCATION_STATUSES)),
     // Named by the spec; redundant next to the unique index's prefix.
     index("idx_tool_invocations_session").on(t.sessionId),
   ],

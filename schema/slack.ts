@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { sql } from "drizzle-orm";
 import {
   check,
   foreignKey,
@@ -14,6 +13,8 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { SLACK_INSTALLATION_STATUSES } from "../providers/mod.ts";
+import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { organization } from "./organizations.ts";
 import { repos } from "./repos.ts";
@@ -60,10 +61,7 @@ export const slackInstallations = pgTable(
       foreignColumns: [organization.id],
     }).onDelete("cascade"),
     unique("slack_installations_organization_id_team_id_key").on(t.organizationId, t.teamId),
-    check(
-      "slack_installations_status_check",
-      sql`status = ANY (ARRAY['active'::text, 'revoked'::text])`,
-    ),
+    check("slack_installations_status_check", oneOf("status", SLACK_INSTALLATION_STATUSES)),
     index("idx_slack_installations_org").on(t.organizationId),
     index("idx_slack_installations_team").on(t.teamId),
   ],

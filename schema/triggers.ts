@@ -20,6 +20,8 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { TRIGGER_KINDS, WEBHOOK_IDENTITY_KINDS, WEBHOOK_INBOX_STATUSES } from "../providers/mod.ts";
+import { oneOf, textArray } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { automations } from "./automations.ts";
 import { integrations } from "./integrations.ts";
@@ -96,10 +98,7 @@ export const triggers = pgTable(
       foreignColumns: [user.id],
     }),
     unique("triggers_webhook_url_path_key").on(t.webhookUrlPath),
-    check(
-      "triggers_trigger_type_check",
-      sql`trigger_type = ANY (ARRAY['webhook'::text, 'polling'::text])`,
-    ),
+    check("triggers_trigger_type_check", oneOf("trigger_type", TRIGGER_KINDS)),
     index("idx_triggers_automation").on(t.automationId),
     index("idx_triggers_enabled_polling")
       .on(t.enabled, t.triggerType)
@@ -231,6 +230,9 @@ export type TriggerEventActionRow = typeof triggerEventActions.$inferSelect;
 /** Values accepted when inserting into `trigger_event_actions`. */
 export type NewTriggerEventAction = typeof triggerEventActions.$inferInsert;
 
+/** The `webhook_inbox` states that end processing; such rows carry `processed_at`. */
+const FINISHED_INBOX_STATUSES = ["completed", "failed"] as const;
+
 /**
  * A received webhook, stored as is by the HTTP route (verify, extract identity, insert, answer
  * 200) and processed later by a worker. `organization_id` is an unresolved routing hint without
@@ -257,22 +259,16 @@ export const webhookInbox = pgTable(
     identityId: text("identity_id"),
   },
   (t) => [
-    check(
-      "webhook_inbox_status_check",
-      sql`status = ANY (ARRAY['pending'::text, 'processing'::text, 'completed'::text, 'failed'::text])`,
-    ),
+    check("webhook_inbox_status_check", oneOf("status", WEBHOOK_INBOX_STATUSES)),
     check(
       "webhook_inbox_processed_check",
-      sql`status <> ALL (ARRAY['completed'::text, 'failed'::text]) OR processed_at IS NOT NULL`,
+      sql`status <> ALL (${textArray(FINISHED_INBOX_STATUSES)}) OR processed_at IS NOT NULL`,
     ),
-    check(
-      "webhook_inbox_identity_kind_check",
-      sql`identity_kind = ANY (ARRAY['org'::text, 'integration'::text, 'trigger'::text])`,
-    ),
+    check("webhook_inbox_identity_kind_check", oneOf("identity_kind", WEBHOOK_IDENTITY_KINDS)),
     // The GC's scan: finished rows by age.
     index("idx_webhook_inbox_gc")
       .on(t.processedAt)
-      .where(sql`status = ANY (ARRAY['completed'::text, 'failed'::text])`),
+      .where(oneOf("status", FINISHED_INBOX_STATUSES)),
     index("idx_webhook_inbox_status").on(t.status, t.receivedAt),
   ],
 );
