@@ -16,17 +16,20 @@
  * - D4: `WebhookRequest.rawBody` is a `Uint8Array` (a Node `Buffer` fits); header keys are
  *   lower-case; HMAC goes through WebCrypto ({@link verifyHmacSha256Signature}).
  * - D5: `verify` returns the {@link WebhookIdentity}; persisting it with the inbox row is the
- *   schema's job.
+ *   schema's job. {@link storableWebhookHeaders} drops credential headers (and any a provider
+ *   names as carrying its secret) before the route stores them.
  * - D6, D7: inbox statuses `pending`, `processing`, `completed`, `failed`; trigger event statuses
  *   `queued`, `processing`, `completed`, `failed`, `skipped` with the four skip reasons.
  * - D8, D9: `poll` takes one context object and the cadence is `defaultIntervalSeconds`;
  *   `hydrate` keeps its required `token` (the framework skips it when none resolves).
  * - D10, D11: `ActionExecutionContext.signal` carries cancellation and the 30 s timeout;
  *   `listActions` takes an {@link ActionListContext} whose `sessionId` is optional; connector
- *   secrets arrive as `ctx.token`.
+ *   secrets arrive as `ctx.token`; the connector row type is the schema module's `OrgConnectorRow`,
+ *   kept out of this database-free entry point.
  * - D12: mode keys split at the last `:`; the registry rejects `:` in provider action ids, and MCP
  *   sources must not list tools whose names hold one.
- * - D13: the field is `riskLevel`.
+ * - D13: the field is `riskLevel`; an MCP source derives it from the tool's
+ *   `annotations.readOnlyHint` (`read` when true, else `write`).
  * - D14: the drift hash is SHA-256 hex over the sorted-key JSON of the converted params schema,
  *   with `description`/`default`/`enum` stripped in keyword positions only; widening an `enum`
  *   does not change it (accepted trade-off against false drift).

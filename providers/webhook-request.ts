@@ -1,6 +1,6 @@
 /**
- * Builds a {@link WebhookRequest} from a web-standard `Request`, for webhook routes running on
- * Deno, edge functions or any fetch-style server.
+ * Webhook route helpers: build a {@link WebhookRequest} from a web-standard `Request` (for routes on
+ * Deno, edge functions or any fetch-style server), and pick the headers an inbox row may store.
  *
  * @module
  */
@@ -72,4 +72,50 @@ export async function webhookRequestFromRequest(
     rawBody,
     body: parseBody(rawBody, request.headers.get("content-type") ?? ""),
   };
+}
+
+/** Headers that carry the sender's or a proxy's credentials; never stored with an inbox row. */
+export const CREDENTIAL_HEADERS: readonly [
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "set-cookie",
+] = ["authorization", "proxy-authorization", "cookie", "set-cookie"];
+
+/**
+ * The headers of a webhook as they may be stored with its inbox row (`webhook_inbox.headers`, kept
+ * up to 7 days after processing): keys lower-case, absent values left out, and dropped: the
+ * {@link CREDENTIAL_HEADERS} plus any header named in `secretHeaders` (for a provider that sends
+ * its shared secret itself in a header, such as GitLab's `x-gitlab-token`). Signature headers stay:
+ * an HMAC does not reveal the secret.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { storableWebhookHeaders } from "@proliferate/core/providers";
+ *
+ * assert.deepEqual(
+ *   storableWebhookHeaders(
+ *     { "X-Event": "issue", authorization: "Bearer t", "x-gitlab-token": "s", "x-none": undefined },
+ *     ["X-Gitlab-Token"],
+ *   ),
+ *   { "x-event": "issue" },
+ * );
+ * ```
+ */
+export function storableWebhookHeaders(
+  headers: WebhookRequest["headers"],
+  secretHeaders: readonly string[] = [],
+): Record<string, string | string[]> {
+  const dropped = new Set<string>([
+    ...CREDENTIAL_HEADERS,
+    ...secretHeaders.map((name) => name.toLowerCase()),
+  ]);
+  const kept: [string, string | string[]][] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase();
+    if (value !== undefined && !dropped.has(key)) kept.push([key, value]);
+  }
+  // Object.fromEntries defines own properties, so a key like `__proto__` stays plain data.
+  return Object.fromEntries(kept);
 }

@@ -31,6 +31,7 @@ import {
   resolveActionMode,
   sha256Hex,
   stableStringify,
+  storableWebhookHeaders,
   timingSafeEqual,
   toolRiskOverridesSchema,
   validateProviders,
@@ -750,5 +751,32 @@ Deno.test("webhook helpers", async (t) => {
     );
     assert.equal(empty.body, undefined);
     assert.equal(empty.rawBody.length, 0);
+  });
+
+  await t.step("stored headers lose credentials and named secret headers, keep signatures", () => {
+    const stored = storableWebhookHeaders({
+      Authorization: "Bearer ghp_abc",
+      "proxy-authorization": "Basic eA==",
+      cookie: "sid=1",
+      "set-cookie": ["a=1", "b=2"],
+      "X-Gitlab-Token": "shared-secret",
+      "x-hub-signature-256": "sha256=00ff",
+      "x-github-event": "issues",
+      "x-multi": ["1", "2"],
+      "x-absent": undefined,
+    }, ["x-gitlab-token"]);
+    assert.deepEqual(stored, {
+      "x-hub-signature-256": "sha256=00ff",
+      "x-github-event": "issues",
+      "x-multi": ["1", "2"],
+    });
+    assert.deepEqual(storableWebhookHeaders({ "x-gitlab-token": "s" }), { "x-gitlab-token": "s" });
+    assert.ok(
+      webhookParseInputSchema.safeParse({
+        json: {},
+        headers: stored,
+        receivedAt: "2025-01-02T03:04:05Z",
+      }).success,
+    );
   });
 });
