@@ -32,9 +32,11 @@ import {
   parseOrThrow,
   type PollContext,
   type PollResult,
+  pollResultSchema,
   ProviderActionSource,
   ProviderError,
   resolveActionMode,
+  storableWebhookHeaders,
   type ToolRiskOverrides,
   type TriggerType,
   verifyHmacSha256Signature,
@@ -466,6 +468,7 @@ Deno.test("consumer written from the spec examples", async (t) => {
         "content-type": "application/json",
         "Sentry-Hook-Signature": signature,
         "Sentry-Hook-Resource": "issue",
+        Cookie: "session=abc",
       },
       body,
     });
@@ -480,16 +483,18 @@ Deno.test("consumer written from the spec examples", async (t) => {
     assert.equal((await provider.triggers!.webhook!.verify(hook, "wrong")).ok, false);
     assert.equal((await provider.triggers!.webhook!.verify(hook, null)).ok, false);
 
-    // The inbox row crosses to the worker as JSON.
+    // The inbox row crosses to the worker as JSON, without credential headers.
     const inboxRow = JSON.parse(
       JSON.stringify({
         json: hook.body,
-        headers: hook.headers,
+        headers: storableWebhookHeaders(hook.headers),
         providerEventType: "issue.created",
         receivedAt: "2025-03-01T10:00:00.000Z",
       }),
     );
     const input = parseOrThrow(webhookParseInputSchema, inboxRow, "inbox row");
+    assert.equal(input.headers.cookie, undefined);
+    assert.equal(input.headers["sentry-hook-resource"], "issue");
     const events = (await provider.triggers!.webhook!.parse(input)).map((e) =>
       parseOrThrow(normalizedTriggerEventSchema, e, "event")
     );
@@ -507,14 +512,22 @@ Deno.test("consumer written from the spec examples", async (t) => {
     );
   });
 
-  await t.step("polling returns events and a JSON cursor", async () => {
-    const result = await registry.get("linear")!.triggers!.polling!.poll({
-      cursor: null,
-      token: "t",
-      orgId: "org_1",
-    });
+  await t.step("polling returns events and a JSON cursor that the scheduler accepts", async () => {
+    const result = parseOrThrow(
+      pollResultSchema,
+      await registry.get("linear")!.triggers!.polling!.poll({
+        cursor: null,
+        token: "t",
+        orgId: "org_1",
+      }),
+      "poll result",
+    );
     assert.equal(result.events[0].context.org, "org_1");
-    assert.equal(JSON.parse(JSON.stringify(result.nextCursor)), result.nextCursor);
+    assert.equal(result.nextCursor, "2025-03-01T10:00:00Z");
+    assert.throws(
+      () => parseOrThrow(pollResultSchema, { ...result, nextCursor: new Date() }, "poll result"),
+      /nextCursor/,
+    );
   });
 
   await t.step("invoke pipeline across provider, connector and database sources", async () => {
