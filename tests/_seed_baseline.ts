@@ -13,6 +13,9 @@
  *
  * Every statement uses the baseline names (`prebuilds`, `prebuild_id`, `parsed_context`, …).
  *
+ * {@linkcode seedDrift} then adds what the unjournaled pre-vNext files left on some deployed
+ * databases (drift D1–D3 of the baseline sheet), with rows and values the upgrade must keep.
+ *
  * @module
  */
 import type postgres from "postgres";
@@ -778,4 +781,47 @@ export async function seedBaseline(sql: postgres.Sql): Promise<BaselineSeed> {
     prebuildRepos,
     orgConnector,
   };
+}
+
+/** The tables {@linkcode seedDrift} adds to the 38 of the baseline. */
+export const DRIFT_TABLES: readonly string[] = ["sandbox_base_snapshots"];
+
+/**
+ * Applies drift D1–D3 of the baseline sheet to a seeded baseline database, as the unjournaled
+ * files `0009_sandbox_base_snapshots.sql`, `0024_onboarding_meta.sql` and
+ * `0023_org_secret_key_unique.sql` left them, and fills the new table and column with rows.
+ */
+export async function seedDrift(sql: postgres.Sql, seed: BaselineSeed): Promise<void> {
+  await sql.unsafe(`
+    create table sandbox_base_snapshots (
+      id uuid primary key default gen_random_uuid() not null,
+      version_key text not null,
+      snapshot_id text,
+      status text default 'building' not null,
+      error text,
+      provider text default 'modal' not null,
+      modal_app_name text not null,
+      built_at timestamp with time zone,
+      created_at timestamp with time zone default now(),
+      updated_at timestamp with time zone default now(),
+      constraint sandbox_base_snapshots_status_check
+        check (status = any (array['building'::text, 'ready'::text, 'failed'::text]))
+    );
+    create index idx_sandbox_base_snapshots_status on sandbox_base_snapshots (status);
+    create unique index idx_sandbox_base_snapshots_version_provider_app
+      on sandbox_base_snapshots (version_key, provider, modal_app_name);
+    alter table organization add column onboarding_meta jsonb;
+    create unique index secrets_org_key_unique_when_org_wide on secrets (organization_id, key)
+      where repo_id is null and prebuild_id is null;
+  `);
+  await sql`insert into sandbox_base_snapshots (version_key, snapshot_id, status, error, provider,
+      modal_app_name, built_at, created_at, updated_at) values
+    ('base-v41', 'im-base-41', 'ready', null, 'modal', 'sandbox-base', ${at(800)}, ${at(790)},
+     ${at(800)}),
+    ('base-v42', null, 'failed', 'image build exited 1', 'modal', 'sandbox-base', null,
+     ${at(810)}, ${at(811)}),
+    ('base-v42', null, 'building', null, 'e2b', 'sandbox-base', null, ${at(812)}, ${at(812)})`;
+  await sql`update organization set onboarding_meta = ${
+    sql.json({ step: "connect_github", skipped: ["slack"] })
+  } where id = ${seed.orgs.acme}`;
 }

@@ -2,18 +2,24 @@
  * The vNext upgrade loses nothing it should keep: a baseline database full of realistic rows is
  * upgraded with every shipped migration, then each kept table is compared row by row and value
  * by value with what it held before, under the new names, and each backfill and the bundle
- * carry-forward are checked against the vNext fact sheet (§5).
+ * carry-forward are checked against the vNext fact sheet (§5). The same upgrade runs on a
+ * baseline that also holds the drift objects D1–D3 (I-30): their rows are kept as well, and both
+ * databases end at the vNext catalog.
  */
 import assert from "node:assert/strict";
 import type postgres from "postgres";
 import { migrate } from "../migrate/mod.ts";
+import { assertCatalogEquals, introspectCatalog } from "./_catalog.ts";
 import { ALL_MIGRATIONS, BASELINE_MIGRATIONS, freshDatabase } from "./_db.ts";
 import {
   BASELINE_TABLES,
   type BaselineSeed,
+  DRIFT_TABLES,
   GRANT_MARKERS,
   seedBaseline,
+  seedDrift,
 } from "./_seed_baseline.ts";
+import { vnextCatalog } from "./fixtures/vnext_catalog.ts";
 
 type Row = Record<string, unknown>;
 
@@ -74,9 +80,12 @@ async function readRows(
   return byKey;
 }
 
-async function snapshotBaseline(sql: postgres.Sql): Promise<Map<string, TableRows>> {
+async function snapshotTables(
+  sql: postgres.Sql,
+  tables: readonly string[],
+): Promise<Map<string, TableRows>> {
   const snapshot = new Map<string, TableRows>();
-  for (const table of BASELINE_TABLES) {
+  for (const table of tables) {
     const keyColumns = await primaryKey(sql, table);
     snapshot.set(table, { keyColumns, rows: await readRows(sql, table, keyColumns) });
   }
@@ -116,6 +125,25 @@ async function count(sql: postgres.Sql, query: string): Promise<number> {
   return n;
 }
 
+/** Every table in every user schema with rows whose text holds one of `needles`. */
+async function rowsHolding(sql: postgres.Sql, needles: readonly string[]): Promise<string[]> {
+  const tables = await sql<{ schema: string; name: string }[]>`
+    select n.nspname as schema, c.relname as name
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname <> all(${SYSTEM_SCHEMAS}) and n.nspname not like 'pg_temp%'
+      and c.relkind in ('r', 'p', 'm')`;
+  assert.ok(tables.length > 0, "no table to search");
+  assert.ok(needles.length > 0, "nothing to search for");
+  const holders: string[] = [];
+  for (const { schema, name } of tables) {
+    const [{ n }] = await sql<{ n: number }[]>`
+      select count(*)::int as n from ${sql(schema)}.${sql(name)} t
+      where t::text ilike any(${needles.map((needle) => `%${needle}%`)})`;
+    if (n > 0) holders.push(`${schema}.${name} (${n} rows)`);
+  }
+  return holders;
+}
+
 function configurationsOf(seed: BaselineSeed, organizationId: string): string[] {
   const repoOrg = new Map<string, string>([
     [seed.repos.web, seed.orgs.acme],
@@ -143,11 +171,20 @@ Deno.test("seed: every one of the 38 baseline tables gets rows", async () => {
   assert.deepEqual(empty, [], "the seed must fill every baseline table");
 });
 
-Deno.test("vNext upgrade: a seeded baseline database upgrades with zero loss", async (t) => {
+for (const drift of [false, true]) {
+  const name = drift
+    ? "vNext upgrade: a seeded baseline database with drift D1–D3 upgrades with zero loss"
+    : "vNext upgrade: a seeded baseline database upgrades with zero loss";
+  Deno.test(name, (t) => upgradeWithZeroLoss(t, drift));
+}
+
+async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise<void> {
   await using db = await freshDatabase({ migrations: "baseline" });
   const sql = db.sql;
   const seed = await seedBaseline(sql);
-  const before = await snapshotBaseline(sql);
+  if (drift) await seedDrift(sql, seed);
+  const keptAndDropped = [...BASELINE_TABLES, ...(drift ? DRIFT_TABLES : [])];
+  const before = await snapshotTables(sql, keptAndDropped);
   const [{ startedAt }] = await sql<{ startedAt: Date }[]>`
     select clock_timestamp() as "startedAt"`;
   const report = await migrate({ url: db.url, migrations: ALL_MIGRATIONS });
@@ -160,6 +197,10 @@ Deno.test("vNext upgrade: a seeded baseline database upgrades with zero loss", a
     assert.deepEqual(report.applied, expected);
   });
 
+  await t.step("ends at exactly the vNext catalog", async () => {
+    assertCatalogEquals(await introspectCatalog(sql), vnextCatalog);
+  });
+
   await t.step(
     "only secret_bundles and action_grants disappear from the baseline tables",
     async () => {
@@ -167,7 +208,7 @@ Deno.test("vNext upgrade: a seeded baseline database upgrades with zero loss", a
       select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = 'public' and c.relkind in ('r', 'p')`;
       const present = new Set(rows.map((row) => row.name));
-      const gone = BASELINE_TABLES.filter((table) => !present.has(vnextName(table)));
+      const gone = keptAndDropped.filter((table) => !present.has(vnextName(table)));
       assert.deepEqual(gone.sort(), [...DROPPED_TABLES].sort());
       for (const old of Object.keys(TABLE_RENAMES)) {
         assert.ok(!present.has(old), `old table ${old} must be renamed, not kept`);
@@ -575,19 +616,7 @@ Deno.test("vNext upgrade: a seeded baseline database upgrades with zero loss", a
       where n.nspname <> all(${SYSTEM_SCHEMAS}) and a.attnum > 0 and not a.attisdropped
         and a.attname ilike '%grant%'`;
     assert.deepEqual(columns.map((r) => r.name), []);
-    const tables = await sql<{ schema: string; name: string }[]>`
-      select n.nspname as schema, c.relname as name
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname <> all(${SYSTEM_SCHEMAS}) and n.nspname not like 'pg_temp%'
-        and c.relkind in ('r', 'p', 'm')`;
-    const needles = [...seed.grants, ...GRANT_MARKERS];
-    const holders: string[] = [];
-    for (const { schema, name } of tables) {
-      const [{ n }] = await sql<{ n: number }[]>`
-        select count(*)::int as n from ${sql(schema)}.${sql(name)} t
-        where t::text ilike any(${needles.map((needle) => `%${needle}%`)})`;
-      if (n > 0) holders.push(`${schema}.${name} (${n} rows)`);
-    }
+    const holders = await rowsHolding(sql, [...seed.grants, ...GRANT_MARKERS]);
     assert.deepEqual(holders, [], "no row may hold action_grants data");
   });
 
@@ -597,5 +626,8 @@ Deno.test("vNext upgrade: a seeded baseline database upgrades with zero loss", a
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname <> all(${SYSTEM_SCHEMAS}) and c.relname ilike '%bundle%'`;
     assert.deepEqual(relations.map((r) => r.name), []);
+    // The carry-forward copies paths, descriptions and creators, never a bundle's id.
+    const needles = seed.bundles.map((bundle) => bundle.id);
+    assert.deepEqual(await rowsHolding(sql, needles), [], "no row may hold a bundle's id");
   });
-});
+}
