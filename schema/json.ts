@@ -40,8 +40,10 @@ import {
   toolRiskOverridesSchema,
 } from "../providers/mod.ts";
 import {
+  automationOutcomeSchema,
   type PrebuildServiceCommand,
   prebuildServiceCommandSchema,
+  SERVICE_COMMAND_LIMITS,
   type SessionAgentConfig,
   sessionAgentConfigSchema,
 } from "../sandbox/mod.ts";
@@ -198,7 +200,7 @@ export type ClientMetadata = z.infer<typeof clientMetadataSchema>;
  * assert.equal(configurationServiceCommandSchema.safeParse({ name: "", command: "pnpm dev" }).success, false);
  * ```
  */
-export const configurationServiceCommandSchema: z.ZodType<PrebuildServiceCommand> =
+export const configurationServiceCommandSchema: z.ZodType<ConfigurationServiceCommand> =
   prebuildServiceCommandSchema;
 /** One configuration-level service command. */
 export type ConfigurationServiceCommand = PrebuildServiceCommand;
@@ -214,7 +216,10 @@ export type ConfigurationServiceCommand = PrebuildServiceCommand;
  * assert.equal(serviceCommandsSchema.safeParse([]).success, false);
  * ```
  */
-export const serviceCommandsSchema = z.array(configurationServiceCommandSchema).min(1).max(10);
+export const serviceCommandsSchema = z
+  .array(configurationServiceCommandSchema)
+  .min(SERVICE_COMMAND_LIMITS.minCommands)
+  .max(SERVICE_COMMAND_LIMITS.maxCommands);
 /** The service commands of a configuration. */
 export type ServiceCommands = z.infer<typeof serviceCommandsSchema>;
 
@@ -372,7 +377,7 @@ export type BillingSettings = z.infer<typeof billingSettingsSchema>;
 export const automationCompletionSchema = z.looseObject({
   run_id: z.string(),
   completion_id: z.string(),
-  outcome: z.enum(["succeeded", "failed", "needs_human"]),
+  outcome: automationOutcomeSchema,
   summary_markdown: z.string().optional(),
   citations: z.array(z.string()).optional(),
   diff_ref: z.string().optional(),
