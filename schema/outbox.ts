@@ -47,7 +47,7 @@ export const outbox = pgTable(
   ],
 );
 
-/** An `outbox` row as read from the database. */
-export type OutboxRow = typeof outbox.$inferSelect;
+/** An `outbox` entry (one message) as read from the database. */
+export type OutboxEntryRow = typeof outbox.$inferSelect;
 /** Values accepted when inserting into `outbox`; `kind` and `payload` are required. */
 export type NewOutboxEntry = typeof outbox.$inferInsert;

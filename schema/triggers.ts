@@ -273,10 +273,10 @@ export const webhookInbox = pgTable(
   ],
 );
 
-/** A `webhook_inbox` row as read from the database. */
-export type WebhookInboxRow = typeof webhookInbox.$inferSelect;
+/** A `webhook_inbox` entry (one received webhook) as read from the database. */
+export type WebhookInboxEntryRow = typeof webhookInbox.$inferSelect;
 /** Values for inserting a `webhook_inbox` row; `provider` and `payload` are required. */
-export type NewWebhookInbox = typeof webhookInbox.$inferInsert;
+export type NewWebhookInboxEntry = typeof webhookInbox.$inferInsert;
 
 /**
  * One poll job per (organization_id, provider, integration_id), a NULL integration counting as
