@@ -524,6 +524,44 @@ Deno.test("vNext invariants: each constraint rejects what breaks it and accepts 
     },
   );
 
+  await t.step(
+    "configurations_user_path_unique: renamed, one configuration per user and local path",
+    async () => {
+      const insert = (path: string) =>
+        sql`insert into configurations (name, user_id, local_path_hash)
+        values ('cli', ${f.user}, ${path})`;
+      await accepts(() => insert("lph-unique"));
+      await rejectsWith(() => insert("lph-unique"), "23505", "configurations_user_path_unique");
+      await accepts(() => insert("lph-other"));
+    },
+  );
+
+  await t.step(
+    "sandbox_base_snapshots (drift D1): status building/ready/failed, one row per version, provider and app",
+    async () => {
+      const insert = (provider: string) =>
+        sql<{ id: string; status: string }[]>`
+        insert into sandbox_base_snapshots (version_key, provider, modal_app_name)
+        values ('base-v1', ${provider}, 'sandbox-base') returning id, status`;
+      const [row] = await insert("modal");
+      assert.equal(row.status, "building", "status defaults to building");
+      await checkColumn(sql, {
+        table: "sandbox_base_snapshots",
+        column: "status",
+        id: row.id,
+        constraint: "sandbox_base_snapshots_status_check",
+        bad: ["queued", "pending", ""],
+        good: ["ready", "failed", "building"],
+      });
+      await rejectsWith(
+        () => insert("modal"),
+        "23505",
+        "idx_sandbox_base_snapshots_version_provider_app",
+      );
+      await accepts(() => insert("e2b"));
+    },
+  );
+
   // --- JSONB shape and path CHECKs ---------------------------------------------------------
 
   await t.step(
@@ -978,6 +1016,209 @@ Deno.test("vNext invariants: each constraint rejects what breaks it and accepts 
         "23503",
         "configuration_secrets_secret_file_id_fkey",
       );
+    },
+  );
+
+  await t.step(
+    "every foreign key of the new and renamed tables rejects a missing parent, by name",
+    async () => {
+      const missing = crypto.randomUUID();
+      const cases: [string, () => Promise<unknown>][] = [
+        [
+          "configuration_repos_configuration_id_fkey",
+          () =>
+            sql`insert into configuration_repos (configuration_id, repo_id, workspace_path)
+            values (${missing}, ${f.repo}, '.')`,
+        ],
+        [
+          "configuration_repos_repo_id_fkey",
+          () =>
+            sql`insert into configuration_repos (configuration_id, repo_id, workspace_path)
+            values (${f.configuration}, ${missing}, 'gone')`,
+        ],
+        [
+          "configurations_created_by_fkey",
+          () =>
+            sql`update configurations set created_by = 'usr_missing' where id = ${f.configuration}`,
+        ],
+        [
+          "configurations_user_id_fkey",
+          () =>
+            sql`update configurations set user_id = 'usr_missing', local_path_hash = 'lph-missing'
+            where id = ${f.configuration}`,
+        ],
+        [
+          "automations_default_configuration_id_fkey",
+          () =>
+            sql`update automations set default_configuration_id = ${missing}
+            where id = ${f.automation}`,
+        ],
+        [
+          "secrets_configuration_id_fkey",
+          () => sql`update secrets set configuration_id = ${missing} where id = ${f.otherSecret}`,
+        ],
+        [
+          "secret_files_organization_id_fkey",
+          () =>
+            sql`insert into secret_files (organization_id, configuration_id, file_path)
+            values ('org_missing', ${f.configuration}, 'missing.env')`,
+        ],
+        [
+          "secret_files_configuration_id_fkey",
+          () =>
+            sql`insert into secret_files (organization_id, configuration_id, file_path)
+            values (${f.org}, ${missing}, 'missing.env')`,
+        ],
+        [
+          "secret_files_created_by_fkey",
+          () =>
+            sql`insert into secret_files (organization_id, configuration_id, file_path, created_by)
+            values (${f.org}, ${f.configuration}, 'missing.env', 'usr_missing')`,
+        ],
+        [
+          "configuration_secrets_configuration_id_fkey",
+          () =>
+            sql`insert into configuration_secrets (configuration_id, secret_id)
+            values (${missing}, ${f.secret})`,
+        ],
+        [
+          "configuration_secrets_secret_id_fkey",
+          () =>
+            sql`insert into configuration_secrets (configuration_id, secret_id)
+            values (${f.configuration}, ${missing})`,
+        ],
+        [
+          "session_tool_invocations_session_id_fkey",
+          () =>
+            sql`insert into session_tool_invocations (session_id, tool_call_id, tool_name)
+            values (${missing}, 'call-missing', 'verify')`,
+        ],
+        [
+          "user_connections_user_id_fkey",
+          () =>
+            sql`insert into user_connections (user_id, organization_id, provider, connection_id)
+            values ('usr_missing', ${f.org}, 'github', 'conn-missing')`,
+        ],
+        [
+          "user_connections_organization_id_fkey",
+          () =>
+            sql`insert into user_connections (user_id, organization_id, provider, connection_id)
+            values (${f.user}, 'org_missing', 'github', 'conn-missing')`,
+        ],
+        [
+          "trigger_poll_groups_organization_id_fkey",
+          () =>
+            sql`insert into trigger_poll_groups (organization_id, provider, cron_expression)
+            values ('org_missing', 'linear', '*/5 * * * *')`,
+        ],
+      ];
+      for (const [constraint, write] of cases) await rejectsWith(write, "23503", constraint);
+    },
+  );
+
+  await t.step(
+    "deleting a configuration takes its repo links, scoped secrets, files and secret links along; automations only lose their default",
+    async () => {
+      const configuration = crypto.randomUUID();
+      const automation = crypto.randomUUID();
+      await sql`insert into configurations (id, name) values (${configuration}, 'doomed')`;
+      await sql`insert into configuration_repos (configuration_id, repo_id, workspace_path)
+        values (${configuration}, ${f.repo}, '.')`;
+      await sql`insert into secrets (organization_id, key, encrypted_value, configuration_id)
+        values (${f.org}, 'DOOMED', 'enc:doomed', ${configuration})`;
+      await sql`insert into secret_files (organization_id, configuration_id, file_path)
+        values (${f.org}, ${configuration}, '.env')`;
+      // Without a file, so that only the configuration's own key can remove the link.
+      await sql`insert into configuration_secrets (configuration_id, secret_id)
+        values (${configuration}, ${f.otherSecret})`;
+      await sql`insert into automations (id, organization_id, default_configuration_id)
+        values (${automation}, ${f.org}, ${configuration})`;
+      await accepts(() => sql`delete from configurations where id = ${configuration}`);
+      const [left] = await sql<Record<string, number>[]>`select
+        (select count(*)::int from configuration_repos where configuration_id = ${configuration})
+          as configuration_repos,
+        (select count(*)::int from secrets where configuration_id = ${configuration}) as secrets,
+        (select count(*)::int from secret_files where configuration_id = ${configuration})
+          as secret_files,
+        (select count(*)::int from configuration_secrets where configuration_id = ${configuration})
+          as configuration_secrets,
+        (select count(*)::int from automations
+         where id = ${automation} and default_configuration_id is null) as automations_kept,
+        (select count(*)::int from secrets where id = ${f.otherSecret}) as linked_secret_kept`;
+      assert.deepEqual({ ...left }, {
+        configuration_repos: 0,
+        secrets: 0,
+        secret_files: 0,
+        configuration_secrets: 0,
+        automations_kept: 1,
+        linked_secret_kept: 1,
+      });
+    },
+  );
+
+  await t.step(
+    "deleting a secret file or a secret removes the links to it; the file's secrets stay",
+    async () => {
+      const [inFile, asEnv] = [crypto.randomUUID(), crypto.randomUUID()];
+      const file = crypto.randomUUID();
+      await sql`insert into secrets (id, organization_id, key, encrypted_value) values
+        (${inFile}, ${f.org}, 'IN_FILE', 'enc:a'), (${asEnv}, ${f.org}, 'AS_ENV', 'enc:b')`;
+      await sql`insert into secret_files (id, organization_id, configuration_id, file_path)
+        values (${file}, ${f.org}, ${f.otherConfiguration}, 'doomed/.env')`;
+      await sql`insert into configuration_secrets (configuration_id, secret_id, secret_file_id)
+        values (${f.otherConfiguration}, ${inFile}, ${file}),
+               (${f.otherConfiguration}, ${asEnv}, null)`;
+      const links = async () =>
+        (await sql<{ secret_id: string }[]>`
+          select secret_id from configuration_secrets where secret_id in ${sql([inFile, asEnv])}`)
+          .map((r) => r.secret_id).sort();
+      assert.deepEqual(await links(), [inFile, asEnv].sort());
+      await accepts(() => sql`delete from secret_files where id = ${file}`);
+      assert.deepEqual(await links(), [asEnv], "the file's link goes with the file");
+      await accepts(() => sql`delete from secrets where id = ${asEnv}`);
+      assert.deepEqual(await links(), [], "the secret's link goes with the secret");
+      const kept = await sql`select 1 from secrets where id = ${inFile}`;
+      assert.equal(kept.length, 1, "a deleted file leaves its secrets in place");
+    },
+  );
+
+  await t.step(
+    "deleting a session, user or organization removes its tool calls, user connections, poll groups and secret files",
+    async () => {
+      const session = crypto.randomUUID();
+      await sql`insert into sessions (id, organization_id) values (${session}, ${f.org})`;
+      await sql`insert into session_tool_invocations (session_id, tool_call_id, tool_name)
+        values (${session}, 'call-doomed', 'verify')`;
+      await sql`insert into "user" (id, name, email, "emailVerified")
+        values ('usr_doomed', 'Doomed', 'doomed@example.com', false)`;
+      await sql`insert into organization (id, name, slug, "createdAt")
+        values ('org_doomed', 'Doomed', 'doomed', now())`;
+      await sql`insert into user_connections (user_id, organization_id, provider, connection_id)
+        values ('usr_doomed', ${f.org}, 'github', 'conn-doomed-user'),
+               (${f.user}, 'org_doomed', 'github', 'conn-doomed-org')`;
+      await sql`insert into trigger_poll_groups (organization_id, provider, cron_expression)
+        values ('org_doomed', 'linear', '*/5 * * * *')`;
+      await sql`insert into secret_files (organization_id, configuration_id, file_path)
+        values ('org_doomed', ${f.configuration}, 'doomed.env')`;
+
+      await accepts(() => sql`delete from sessions where id = ${session}`);
+      await accepts(() => sql`delete from "user" where id = 'usr_doomed'`);
+      await accepts(() => sql`delete from organization where id = 'org_doomed'`);
+      const [left] = await sql<Record<string, number>[]>`select
+        (select count(*)::int from session_tool_invocations where session_id = ${session})
+          as session_tool_invocations,
+        (select count(*)::int from user_connections
+         where user_id = 'usr_doomed' or organization_id = 'org_doomed') as user_connections,
+        (select count(*)::int from trigger_poll_groups where organization_id = 'org_doomed')
+          as trigger_poll_groups,
+        (select count(*)::int from secret_files where organization_id = 'org_doomed')
+          as secret_files`;
+      assert.deepEqual({ ...left }, {
+        session_tool_invocations: 0,
+        user_connections: 0,
+        trigger_poll_groups: 0,
+        secret_files: 0,
+      });
     },
   );
 
