@@ -336,6 +336,30 @@ export const webhookHeadersSchema = z.record(
 /** Stored webhook request headers. */
 export type WebhookHeaders = z.infer<typeof webhookHeadersSchema>;
 
+/** A parsed webhook body: any JSON value but `null`. */
+export type WebhookPayload = Exclude<JsonValue, null>;
+
+/**
+ * `webhook_inbox.payload`: the parsed request body. The column is NOT NULL and Drizzle writes a
+ * JavaScript `null` as SQL NULL, so `null` is rejected here rather than by the database.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { webhookPayloadSchema } from "@proliferate/core/schema";
+ *
+ * assert.equal(webhookPayloadSchema.safeParse({ action: "created" }).success, true);
+ * assert.equal(webhookPayloadSchema.safeParse(null).success, false);
+ * ```
+ */
+export const webhookPayloadSchema: z.ZodType<WebhookPayload> = z.union([
+  z.boolean(),
+  z.number(),
+  z.string(),
+  z.array(jsonValueSchema),
+  jsonObjectSchema,
+]);
+
 // ---------------------------------------------------------------------------------------------
 // Organizations and automation runs
 
@@ -417,7 +441,7 @@ export const jsonColumnSchemas = {
   "triggers.polling_state": pollCursorSchema,
   "user_connections.metadata": jsonObjectSchema,
   "webhook_inbox.headers": webhookHeadersSchema,
-  "webhook_inbox.payload": jsonValueSchema,
+  "webhook_inbox.payload": webhookPayloadSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** A `"<table>.<column>"` name listed in {@linkcode jsonColumnSchemas}. */

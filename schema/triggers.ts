@@ -31,6 +31,7 @@ import type {
   TriggerConfig,
   TriggerEventContext,
   WebhookHeaders,
+  WebhookPayload,
 } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
@@ -250,7 +251,7 @@ export const webhookInbox = pgTable(
     provider: text("provider").notNull(),
     providerEventType: text("provider_event_type"),
     headers: jsonb("headers").$type<WebhookHeaders>(),
-    payload: jsonb("payload").$type<JsonValue>().notNull(),
+    payload: jsonb("payload").$type<WebhookPayload>().notNull(),
     status: text("status").notNull().default("pending"),
     error: text("error"),
     receivedAt: timestamp("received_at", { withTimezone: true }).defaultNow(),
