@@ -120,6 +120,27 @@ function expectedAfter(table: string, before: Row): Row {
   return after;
 }
 
+/** The rows of baseline `table` after the upgrade, keyed as in its baseline snapshot. */
+function readUpgraded(
+  sql: postgres.Sql,
+  table: string,
+  keyColumns: string[],
+): Promise<Map<string, Row>> {
+  const renames = COLUMN_RENAMES[table] ?? {};
+  return readRows(sql, vnextName(table), keyColumns.map((column) => renames[column] ?? column));
+}
+
+/** `column` of every row of `table`, by id. */
+async function valuesById(
+  sql: postgres.Sql,
+  table: string,
+  column: string,
+): Promise<Record<string, unknown>> {
+  const rows = await sql<{ id: string; value: unknown }[]>`
+    select id, ${sql(column)} as value from ${sql(table)}`;
+  return Object.fromEntries(rows.map((row) => [row.id, row.value]));
+}
+
 async function count(sql: postgres.Sql, query: string): Promise<number> {
   const [{ n }] = await sql.unsafe<{ n: number }[]>(`select count(*)::int as n from (${query}) q`);
   return n;
@@ -232,9 +253,7 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
     const differences: string[] = [];
     for (const [table, { keyColumns, rows }] of before) {
       if (DROPPED_TABLES.has(table)) continue;
-      const renames = COLUMN_RENAMES[table] ?? {};
-      const afterKeys = keyColumns.map((column) => renames[column] ?? column);
-      const after = await readRows(sql, vnextName(table), afterKeys);
+      const after = await readUpgraded(sql, table, keyColumns);
       const missing = [...rows.keys()].filter((key) => !after.has(key));
       const extra = [...after.keys()].filter((key) => !rows.has(key));
       if (missing.length > 0) differences.push(`${table}: missing ${missing.join(", ")}`);
@@ -249,9 +268,7 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
       const differences: string[] = [];
       for (const [table, { keyColumns, rows }] of before) {
         if (DROPPED_TABLES.has(table)) continue;
-        const renames = COLUMN_RENAMES[table] ?? {};
-        const afterKeys = keyColumns.map((column) => renames[column] ?? column);
-        const after = await readRows(sql, vnextName(table), afterKeys);
+        const after = await readUpgraded(sql, table, keyColumns);
         for (const [key, row] of rows) {
           const actual = after.get(key);
           if (!actual) continue; // reported by the key step
@@ -288,26 +305,22 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
   );
 
   await t.step("sessions.configuration_id equals the old prebuild_id, row by row", async () => {
-    const rows = await sql<{ id: string; configuration_id: string | null }[]>`
-      select id, configuration_id from sessions`;
-    const actual = Object.fromEntries(rows.map((r) => [r.id, r.configuration_id]));
+    const actual = await valuesById(sql, "sessions", "configuration_id");
     assert.deepEqual(actual, seed.sessionPrebuild);
-    assert.ok(rows.some((r) => r.configuration_id !== null), "some sessions have a configuration");
-    assert.ok(rows.some((r) => r.configuration_id === null), "some sessions have none");
+    const values = Object.values(actual);
+    assert.ok(values.some((v) => v !== null), "some sessions have a configuration");
+    assert.ok(values.some((v) => v === null), "some sessions have none");
   });
 
   await t.step("secrets.configuration_id equals the old prebuild_id, row by row", async () => {
-    const rows = await sql<{ id: string; configuration_id: string | null }[]>`
-      select id, configuration_id from secrets`;
-    const actual = Object.fromEntries(rows.map((r) => [r.id, r.configuration_id]));
-    assert.deepEqual(actual, seed.secretPrebuild);
+    assert.deepEqual(await valuesById(sql, "secrets", "configuration_id"), seed.secretPrebuild);
   });
 
   await t.step("automations.default_configuration_id equals default_prebuild_id", async () => {
-    const rows = await sql<{ id: string; default_configuration_id: string | null }[]>`
-      select id, default_configuration_id from automations`;
-    const actual = Object.fromEntries(rows.map((r) => [r.id, r.default_configuration_id]));
-    assert.deepEqual(actual, seed.automationDefaultPrebuild);
+    assert.deepEqual(
+      await valuesById(sql, "automations", "default_configuration_id"),
+      seed.automationDefaultPrebuild,
+    );
   });
 
   await t.step("no column or table keeps a prebuild, bundle or parsed_context name", async () => {
@@ -326,9 +339,7 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
   await t.step(
     "trigger_events.context is the old parsed_context, or {} where it was NULL",
     async () => {
-      const rows = await sql<{ id: string; context: unknown }[]>`
-      select id, context from trigger_events`;
-      const actual = Object.fromEntries(rows.map((r) => [r.id, r.context]));
+      const actual = await valuesById(sql, "trigger_events", "context");
       const expected = Object.fromEntries(
         seed.triggerEvents.map((e) => [e.id, e.parsedContext ?? {}]),
       );
@@ -339,14 +350,12 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
   await t.step(
     "action_invocations.mode follows risk_level: read allow, write require_approval, danger deny",
     async () => {
-      const rows = await sql<{ id: string; mode: string; mode_source: string }[]>`
-      select id, mode, mode_source from action_invocations`;
       const modeFor: Record<string, string> = {
         read: "allow",
         write: "require_approval",
         danger: "deny",
       };
-      const actual = Object.fromEntries(rows.map((r) => [r.id, r.mode]));
+      const actual = await valuesById(sql, "action_invocations", "mode");
       const expected = Object.fromEntries(
         seed.invocations.map((i) => [i.id, modeFor[i.riskLevel]]),
       );
@@ -371,9 +380,7 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
   await t.step(
     "action_invocations.denied_reason: human with approver, policy without, expired",
     async () => {
-      const rows = await sql<{ id: string; denied_reason: string | null }[]>`
-      select id, denied_reason from action_invocations`;
-      const actual = Object.fromEntries(rows.map((r) => [r.id, r.denied_reason]));
+      const actual = await valuesById(sql, "action_invocations", "denied_reason");
       const expected = Object.fromEntries(seed.invocations.map((i) => {
         if (i.status === "denied") return [i.id, i.approvedBy ? "human" : "policy"];
         if (i.status === "expired") return [i.id, "expired"];
@@ -388,9 +395,7 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
 
   await t.step("trigger_events.provider is the provider of the event's trigger", async () => {
     const providerOf = new Map(Object.values(seed.triggers).map((tr) => [tr.id, tr.provider]));
-    const rows = await sql<{ id: string; provider: string }[]>`
-      select id, provider from trigger_events`;
-    const actual = Object.fromEntries(rows.map((r) => [r.id, r.provider]));
+    const actual = await valuesById(sql, "trigger_events", "provider");
     const expected = Object.fromEntries(
       seed.triggerEvents.map((e) => [e.id, providerOf.get(e.triggerId)]),
     );
@@ -398,9 +403,7 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
   });
 
   await t.step("trigger_events.event_type is provider_event_type, else 'unknown'", async () => {
-    const rows = await sql<{ id: string; event_type: string }[]>`
-      select id, event_type from trigger_events`;
-    const actual = Object.fromEntries(rows.map((r) => [r.id, r.event_type]));
+    const actual = await valuesById(sql, "trigger_events", "event_type");
     const expected = Object.fromEntries(
       seed.triggerEvents.map((e) => [e.id, e.providerEventType ?? "unknown"]),
     );
@@ -430,8 +433,7 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
   await t.step(
     "trigger_events.title is context->>'title', else provider_event_type, else 'Untitled event'",
     async () => {
-      const rows = await sql<{ id: string; title: string }[]>`select id, title from trigger_events`;
-      const actual = Object.fromEntries(rows.map((r) => [r.id, r.title]));
+      const actual = await valuesById(sql, "trigger_events", "title");
       const expected = Object.fromEntries(seed.triggerEvents.map((e) => {
         const title = e.parsedContext?.title;
         // ->> prints a JSON number or boolean as its text, a string without quotes.
@@ -451,9 +453,7 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
   await t.step(
     "trigger_events.dedup_key NULL becomes 'legacy:' || id, others unchanged",
     async () => {
-      const rows = await sql<{ id: string; dedup_key: string }[]>`
-      select id, dedup_key from trigger_events`;
-      const actual = Object.fromEntries(rows.map((r) => [r.id, r.dedup_key]));
+      const actual = await valuesById(sql, "trigger_events", "dedup_key");
       const expected = Object.fromEntries(
         seed.triggerEvents.map((e) => [e.id, e.dedupKey ?? `legacy:${e.id}`]),
       );
