@@ -174,33 +174,67 @@ Deno.test("value lists hold exactly their unions, and the unions are the spec's"
   assertType<Equals<(typeof P.WEBHOOK_IDENTITY_KINDS)[number], P.WebhookIdentityKind>>();
   assertType<Equals<P.WebhookIdentityKind, "org" | "integration" | "trigger">>();
   assertType<Equals<(typeof P.APPROVAL_MODES)[number], P.ApprovalMode>>();
+  assertType<Equals<P.ApprovalMode, "once" | "always">>();
   assertType<Equals<(typeof P.ACTION_INVOCATION_STATUSES)[number], P.ActionInvocationStatus>>();
   assertType<
     Equals<P.ActionInvocationStatus, "pending" | "executed" | "denied" | "expired" | "failed">
   >();
   assertType<Equals<(typeof P.ACTION_DENIED_REASONS)[number], P.ActionDeniedReason>>();
+  assertType<Equals<P.ActionDeniedReason, "policy" | "human" | "expired">>();
   assertType<Equals<(typeof P.PROVIDER_ERROR_CODES)[number], P.ProviderErrorCode>>();
+  assertType<
+    Equals<
+      P.ProviderErrorCode,
+      | "unauthorized"
+      | "not_found"
+      | "rate_limited"
+      | "invalid_input"
+      | "upstream_error"
+      | "timeout"
+      | "unsupported"
+    >
+  >();
   assertType<Equals<(typeof P.TRIGGER_KINDS)[number], P.TriggerKind>>();
+  assertType<Equals<P.TriggerKind, "webhook" | "polling">>();
   assertType<Equals<(typeof P.WEBHOOK_INBOX_STATUSES)[number], P.WebhookInboxStatus>>();
+  assertType<Equals<P.WebhookInboxStatus, "pending" | "processing" | "completed" | "failed">>();
   assertType<Equals<(typeof P.TRIGGER_EVENT_STATUSES)[number], P.TriggerEventStatus>>();
+  assertType<
+    Equals<P.TriggerEventStatus, "queued" | "processing" | "completed" | "failed" | "skipped">
+  >();
   assertType<
     Equals<(typeof P.TRIGGER_EVENT_SKIP_REASONS)[number], P.TriggerEventSkipReason>
   >();
+  assertType<
+    Equals<
+      P.TriggerEventSkipReason,
+      "manual" | "filter_mismatch" | "automation_disabled" | "run_create_failed"
+    >
+  >();
   assertType<Equals<(typeof P.INTEGRATION_STATUSES)[number], P.IntegrationStatus>>();
+  assertType<
+    Equals<P.IntegrationStatus, "active" | "expired" | "revoked" | "deleted" | "suspended">
+  >();
   assertType<Equals<P.UserConnectionStatus, P.IntegrationStatus>>();
   assertType<Equals<(typeof P.INTEGRATION_BROKERS)[number], P.IntegrationBroker>>();
+  assertType<Equals<P.IntegrationBroker, "nango" | "github-app">>();
   assertType<Equals<(typeof P.INTEGRATION_VISIBILITIES)[number], P.IntegrationVisibility>>();
+  assertType<Equals<P.IntegrationVisibility, "org" | "private">>();
   assertType<
     Equals<(typeof P.SLACK_INSTALLATION_STATUSES)[number], P.SlackInstallationStatus>
   >();
+  assertType<Equals<P.SlackInstallationStatus, "active" | "revoked">>();
   assertType<Equals<(typeof P.CONNECTOR_TRANSPORTS)[number], P.ConnectorTransport>>();
+  assertType<Equals<P.ConnectorTransport, "remote_http">>();
 
   assertType<Equals<(typeof S.SANDBOX_PROVIDER_TYPES)[number], S.SandboxProviderType>>();
   assertType<Equals<S.SandboxProviderType, "modal" | "e2b">>();
   assertType<Equals<(typeof S.MODEL_IDS)[number], S.ModelId>>();
   assertType<Equals<S.ModelId, "claude-opus-4.6" | "claude-opus-4.5" | "claude-sonnet-4">>();
   assertType<Equals<(typeof S.AGENT_TYPES)[number], S.AgentType>>();
+  assertType<Equals<S.AgentType, "opencode">>();
   assertType<Equals<(typeof S.SANDBOX_SESSION_TYPES)[number], S.SandboxSessionType>>();
+  assertType<Equals<S.SandboxSessionType, "coding" | "setup" | "cli">>();
   assertType<Equals<(typeof S.SANDBOX_OPERATIONS)[number], S.SandboxOperation>>();
   assertType<
     Equals<
@@ -222,15 +256,33 @@ Deno.test("value lists hold exactly their unions, and the unions are the spec's"
     >
   >();
   assertType<Equals<(typeof S.GATEWAY_TOOL_NAMES)[number], S.GatewayToolName>>();
+  assertType<
+    Equals<
+      S.GatewayToolName,
+      "verify" | "save_snapshot" | "save_service_commands" | "automation.complete"
+    >
+  >();
+  assertType<Equals<(typeof S.SANDBOX_LOCAL_TOOL_NAMES)[number], "request_env_variables">>();
   assertType<Equals<(typeof S.TOOL_INVOCATION_STATUSES)[number], S.ToolInvocationStatus>>();
+  assertType<Equals<S.ToolInvocationStatus, "executing" | "completed" | "failed">>();
   assertType<Equals<(typeof S.AUTOMATION_OUTCOMES)[number], S.AutomationOutcome>>();
+  assertType<Equals<S.AutomationOutcome, "succeeded" | "failed" | "needs_human">>();
   assertType<Equals<(typeof S.SESSION_STATUSES)[number], S.SessionStatus>>();
+  assertType<
+    Equals<S.SessionStatus, "pending" | "starting" | "running" | "paused" | "stopped" | "failed">
+  >();
   assertType<Equals<(typeof S.SESSION_TYPES)[number], S.SessionType>>();
+  assertType<Equals<S.SessionType, "setup" | "coding" | "cli" | "terminal">>();
   assertType<Equals<(typeof S.CLIENT_TYPES)[number], S.ClientType>>();
+  assertType<Equals<S.ClientType, "web" | "slack" | "cli" | "automation">>();
   assertType<Equals<(typeof S.SESSION_ORIGINS)[number], S.SessionOrigin>>();
+  assertType<Equals<S.SessionOrigin, "web" | "cli">>();
   assertType<Equals<(typeof S.PROVISIONING_MODES)[number], S.ProvisioningMode>>();
+  assertType<Equals<S.ProvisioningMode, "deferred" | "immediate">>();
   assertType<Equals<(typeof S.HUB_STATES)[number], S.HubState>>();
+  assertType<Equals<S.HubState, "running" | "migrating">>();
   assertType<Equals<(typeof S.SESSION_CLOSE_REASONS)[number], S.SessionCloseReason>>();
+  assertType<Equals<S.SessionCloseReason, "lease_lost" | "wrong_instance">>();
 });
 
 Deno.test("providers: spec-shaped literals compile, forbidden shapes do not", async (t) => {
@@ -582,21 +634,29 @@ Deno.test("sandbox: spec-shaped literals compile, forbidden shapes do not", asyn
       assert.ok(literal && provider.memorySnapshot("s", "sb"));
     }
 
-    // @ts-expect-error terminate, writeEnvFile and health are required
-    const partial: S.SandboxProvider = {
-      type: "e2b",
+    const started = {
+      type: "e2b" as const,
       ensureSandbox: () => Promise.resolve({ ...result, recovered: true }),
       createSandbox: () => Promise.resolve(result),
       snapshot: () => Promise.resolve({ snapshotId: "x" }),
       pause: () => Promise.resolve({ snapshotId: "x" }),
     };
+    // @ts-expect-error terminate, writeEnvFile and health are required
+    const partial: S.SandboxProvider = started;
+    const complete: S.SandboxProvider = {
+      ...started,
+      terminate: () => Promise.resolve(),
+      writeEnvFile: () => Promise.resolve(),
+      health: () => Promise.resolve(true),
+    };
     const badRestore: S.SandboxProvider = {
-      ...new Full(),
-      type: "modal",
+      ...complete,
+      supportsMemorySnapshot: true,
+      memorySnapshot: () => Promise.resolve({ snapshotId: "mem:1" }),
       // @ts-expect-error restore returns connection info, not a snapshot id
       restoreFromMemorySnapshot: () => Promise.resolve({ snapshotId: "mem:1" }),
     };
-    assert.ok(partial && badRestore);
+    assert.ok(partial && complete && badRestore);
   });
 
   await t.step("errors and tools", () => {
@@ -643,5 +703,460 @@ Deno.test("sandbox: spec-shaped literals compile, forbidden shapes do not", asyn
     };
     assert.ok(ops && op && tag && retry !== undefined && callback && camel && alias);
     assert.ok(complete && env);
+  });
+});
+
+/** Members of `T` as one flat object type, `readonly` dropped (the sheet rarely states it). */
+type Members<T> = { -readonly [K in keyof T]: T[K] };
+
+/** True iff A and B have the same members: names, optionality and types. */
+type SameMembers<A, B> = Equals<Members<A>, Members<B>>;
+
+Deno.test("interfaces have exactly the sheet's members, optionality and types", async (t) => {
+  await t.step("providers (sheet §1)", () => {
+    assertType<
+      SameMembers<P.ConnectionRequirement, {
+        type: P.ConnectionType;
+        preset?: string;
+        scopes?: string[];
+        optional?: boolean;
+      }>
+    >();
+    assertType<
+      SameMembers<P.ProviderConnections, {
+        org?: P.ConnectionRequirement;
+        user?: P.ConnectionRequirement;
+      }>
+    >();
+    assertType<
+      SameMembers<P.IntegrationProvider, {
+        id: string;
+        displayName: string;
+        category: P.IntegrationCategory;
+        connections: P.ProviderConnections;
+        actions?: P.ProviderActions;
+        triggers?: P.ProviderTriggers;
+      }>
+    >();
+    assertType<SameMembers<P.ModeResolution, { mode: P.ActionMode; source: P.ModeSource }>>();
+    type SheetActionDefinition = {
+      id: string;
+      description: string;
+      riskLevel: P.RiskLevel;
+      params: z.ZodType<unknown>;
+    };
+    assertType<SameMembers<P.ActionDefinition, SheetActionDefinition>>();
+    assertType<
+      SameMembers<P.ActionExecutionContext, {
+        token?: string;
+        orgId: string;
+        sessionId: string;
+        signal?: AbortSignal;
+      }>
+    >();
+    assertType<
+      SameMembers<P.ActionListContext, {
+        token?: string;
+        orgId: string;
+        sessionId?: string;
+        signal?: AbortSignal;
+      }>
+    >();
+    assertType<
+      SameMembers<P.ActionResult, {
+        success: boolean;
+        data?: unknown;
+        error?: string;
+        _truncated?: boolean;
+      }>
+    >();
+    assertType<
+      SameMembers<P.ActionSource, {
+        id: string;
+        displayName: string;
+        guide?: string;
+        listActions: (ctx: P.ActionListContext) => Promise<P.ActionDefinition[]>;
+        execute: (
+          actionId: string,
+          params: Record<string, unknown>,
+          ctx: P.ActionExecutionContext,
+        ) => Promise<P.ActionResult>;
+      }>
+    >();
+    assertType<
+      SameMembers<
+        P.ProviderActionDefinition,
+        SheetActionDefinition & {
+          execute: (
+            params: Record<string, unknown>,
+            ctx: P.ActionExecutionContext,
+          ) => Promise<P.ActionResult>;
+        }
+      >
+    >();
+    assertType<
+      SameMembers<P.ProviderActions, { definitions: P.ProviderActionDefinition[]; guide?: string }>
+    >();
+    assertType<Equals<P.ActionModeKey, `${string}:${string}`>>();
+    assertType<Equals<P.ActionModes, Record<P.ActionModeKey, P.ActionMode>>>();
+    assertType<SameMembers<P.ToolRiskOverride, { mode: P.ActionMode; hash: string }>>();
+    assertType<Equals<P.ToolRiskOverrides, Record<string, P.ToolRiskOverride>>>();
+    assertType<Equals<typeof P.zodToJsonSchema, (schema: z.ZodType) => P.JsonSchema>>();
+    assertType<Equals<typeof P.jsonSchemaToZod, (schema: P.JsonSchema) => z.ZodType>>();
+    const hash: (def: P.ActionDefinition) => Promise<string> = P.computeDefinitionHash;
+
+    assertType<
+      SameMembers<P.NormalizedTriggerEvent, {
+        provider: string;
+        eventType: string;
+        providerEventType: string;
+        occurredAt: string;
+        dedupKey: string;
+        title: string;
+        url?: string;
+        context: Record<string, unknown>;
+        raw?: unknown;
+      }>
+    >();
+    type Headers = Record<string, string | string[] | undefined>;
+    assertType<
+      SameMembers<P.WebhookRequest, {
+        method: string;
+        path: string;
+        headers: Headers;
+        query: Record<string, string | undefined>;
+        params: Record<string, string | undefined>;
+        rawBody: Uint8Array;
+        body: unknown;
+      }>
+    >();
+    assertType<
+      SameMembers<P.WebhookParseInput, {
+        json: unknown;
+        headers: Headers;
+        providerEventType?: string;
+        receivedAt: string;
+      }>
+    >();
+    assertType<SameMembers<P.WebhookIdentity, { kind: P.WebhookIdentityKind; id: string }>>();
+    assertType<
+      SameMembers<P.WebhookVerificationResult, {
+        ok: boolean;
+        identity?: P.WebhookIdentity;
+        immediateResponse?: { status: number; body?: unknown };
+      }>
+    >();
+    assertType<
+      SameMembers<P.TriggerType<{ level: string }>, {
+        id: string;
+        description: string;
+        configSchema: z.ZodType<{ level: string }>;
+        matches: (event: P.NormalizedTriggerEvent, config: { level: string }) => boolean;
+      }>
+    >();
+    assertType<Equals<P.TriggerType, P.TriggerType<unknown>>>();
+    assertType<
+      SameMembers<P.ProviderTriggers, {
+        types: P.TriggerType[];
+        webhook?: P.ProviderWebhook;
+        polling?: P.ProviderPolling;
+        hydrate?: (
+          event: P.NormalizedTriggerEvent,
+          ctx: P.HydrateContext,
+        ) => Promise<P.NormalizedTriggerEvent>;
+      }>
+    >();
+    assertType<
+      SameMembers<P.ProviderWebhook, {
+        verify: (
+          req: P.WebhookRequest,
+          secret: string | null,
+        ) => Promise<P.WebhookVerificationResult>;
+        parse: (input: P.WebhookParseInput) => Promise<P.NormalizedTriggerEvent[]>;
+      }>
+    >();
+    assertType<
+      SameMembers<P.ProviderPolling, {
+        defaultIntervalSeconds: number;
+        poll: (ctx: P.PollContext) => Promise<P.PollResult>;
+      }>
+    >();
+    assertType<
+      SameMembers<P.PollContext, { cursor: unknown; token?: string; orgId: string }>
+    >();
+    assertType<
+      SameMembers<P.PollResult, {
+        events: P.NormalizedTriggerEvent[];
+        nextCursor: unknown;
+        backoffSeconds?: number;
+      }>
+    >();
+    assertType<SameMembers<P.HydrateContext, { token: string }>>();
+    assertType<
+      SameMembers<
+        Pick<
+          P.ProviderError,
+          "name" | "code" | "message" | "retryable" | "status" | "retryAfterSeconds" | "cause"
+        >,
+        {
+          name: "ProviderError";
+          code: P.ProviderErrorCode;
+          message: string;
+          retryable: boolean;
+          status?: number;
+          retryAfterSeconds?: number;
+          cause?: unknown;
+        }
+      >
+    >();
+    assertType<
+      SameMembers<P.ProviderRegistry, {
+        get: (id: string) => P.IntegrationProvider | undefined;
+        list: () => P.IntegrationProvider[];
+      }>
+    >();
+    assertType<
+      Equals<
+        P.ConnectorAuth,
+        | { type: "bearer"; secretKey: string }
+        | { type: "custom_header"; secretKey: string; headerName: string }
+      >
+    >();
+    assertType<
+      SameMembers<P.ConnectorRiskPolicy, {
+        defaultRisk?: P.RiskLevel;
+        overrides?: Record<string, P.RiskLevel>;
+      }>
+    >();
+    assert.equal(typeof hash, "function");
+  });
+
+  await t.step("sandbox (sheet §2, §3.2, §3.3)", () => {
+    assertType<SameMembers<S.AgentConfig, { agentType: S.AgentType; modelId: S.ModelId }>>();
+    assertType<SameMembers<S.FileContent, { path: string; data: Uint8Array }>>();
+    assertType<SameMembers<S.ServiceCommand, { name: string; command: string; cwd?: string }>>();
+    assertType<
+      SameMembers<S.PrebuildServiceCommand, {
+        name: string;
+        command: string;
+        workspacePath?: string;
+        cwd?: string;
+      }>
+    >();
+    assertType<
+      SameMembers<S.AutoStartOutputEntry, {
+        name: string;
+        workspacePath?: string;
+        cwd?: string;
+        output: string;
+        exitCode: number | null;
+        logFile?: string;
+      }>
+    >();
+    assertType<SameMembers<S.SnapshotResult, { snapshotId: string }>>();
+    assertType<SameMembers<S.PauseResult, { snapshotId: string }>>();
+    assertType<SameMembers<S.MemorySnapshotResult, { snapshotId: string }>>();
+    assertType<
+      SameMembers<S.RepoSpec, {
+        repoUrl: string;
+        token?: string;
+        workspacePath: string;
+        repoId?: string;
+        serviceCommands?: S.ServiceCommand[];
+      }>
+    >();
+    assertType<
+      SameMembers<S.CreateSandboxOpts, {
+        sessionId: string;
+        sessionType?: "coding" | "setup" | "cli" | null;
+        repos: S.RepoSpec[];
+        branch: string;
+        envVars: Record<string, string>;
+        systemPrompt: string;
+        snapshotId?: string;
+        baseSnapshotId?: string;
+        agentConfig?: S.AgentConfig;
+        currentSandboxId?: string;
+        sshPublicKey?: string;
+        triggerContext?: Record<string, unknown>;
+        snapshotHasDeps?: boolean;
+        serviceCommands?: S.PrebuildServiceCommand[];
+        envFiles?: unknown;
+        userName?: string;
+        userEmail?: string;
+      }>
+    >();
+    type SheetCreateSandboxResult = {
+      sandboxId: string;
+      tunnelUrl: string;
+      previewUrl: string;
+      sshHost?: string;
+      sshPort?: number;
+      expiresAt?: number;
+    };
+    assertType<SameMembers<S.CreateSandboxResult, SheetCreateSandboxResult>>();
+    assertType<
+      SameMembers<S.EnsureSandboxResult, SheetCreateSandboxResult & { recovered: boolean }>
+    >();
+    assertType<
+      SameMembers<S.RestoreFromMemorySnapshotOpts, {
+        envVars?: Record<string, string>;
+        repos?: S.RepoSpec[];
+      }>
+    >();
+    assertType<
+      SameMembers<S.SandboxProvider, {
+        type: S.SandboxProviderType;
+        supportsPause?: boolean;
+        supportsAutoPause?: boolean;
+        supportsMemorySnapshot?: boolean;
+        ensureSandbox: (opts: S.CreateSandboxOpts) => Promise<S.EnsureSandboxResult>;
+        createSandbox: (opts: S.CreateSandboxOpts) => Promise<S.CreateSandboxResult>;
+        snapshot: (sessionId: string, sandboxId: string) => Promise<S.SnapshotResult>;
+        pause: (sessionId: string, sandboxId: string) => Promise<S.PauseResult>;
+        terminate: (sessionId: string, sandboxId?: string) => Promise<void>;
+        writeEnvFile: (sandboxId: string, envVars: Record<string, string>) => Promise<void>;
+        health: () => Promise<boolean>;
+        checkSandboxes?: (sandboxIds: string[]) => Promise<string[]>;
+        resolveTunnels?: (
+          sandboxId: string,
+        ) => Promise<{ openCodeUrl: string; previewUrl: string }>;
+        readFiles?: (sandboxId: string, folderPath: string) => Promise<S.FileContent[]>;
+        testServiceCommands?: (
+          sandboxId: string,
+          commands: S.PrebuildServiceCommand[],
+          opts: { timeoutMs: number; runId: string },
+        ) => Promise<S.AutoStartOutputEntry[]>;
+        execCommand?: (
+          sandboxId: string,
+          argv: string[],
+          opts?: { cwd?: string; timeoutMs?: number; env?: Record<string, string> },
+        ) => Promise<{ stdout: string; stderr: string; exitCode: number }>;
+        memorySnapshot?: (sessionId: string, sandboxId: string) => Promise<{ snapshotId: string }>;
+        restoreFromMemorySnapshot?: (
+          sessionId: string,
+          snapshotId: string,
+          opts?: { envVars?: Record<string, string>; repos?: S.RepoSpec[] },
+        ) => Promise<S.CreateSandboxResult>;
+      }>
+    >();
+    assertType<
+      SameMembers<
+        Pick<
+          S.SandboxProviderError,
+          "name" | "provider" | "operation" | "statusCode" | "isRetryable" | "raw" | "message"
+        >,
+        {
+          name: "SandboxProviderError";
+          provider: S.SandboxProviderType;
+          operation: S.SandboxOperation;
+          statusCode?: number;
+          isRetryable: boolean;
+          raw?: unknown;
+          message: string;
+        }
+      >
+    >();
+    assertType<
+      SameMembers<S.SandboxProviderErrorOptions, {
+        provider: S.SandboxProviderType;
+        operation: S.SandboxOperation;
+        message: string;
+        statusCode?: number;
+        isRetryable?: boolean;
+        raw?: unknown;
+        cause?: Error;
+      }>
+    >();
+    assertType<
+      Equals<
+        typeof S.SandboxProviderError.fromResponse,
+        (
+          response: Response,
+          provider: S.SandboxProviderType,
+          operation: S.SandboxOperation,
+        ) => Promise<S.SandboxProviderError>
+      >
+    >();
+    assertType<
+      Equals<
+        typeof S.SandboxProviderError.fromError,
+        (
+          error: unknown,
+          provider: S.SandboxProviderType,
+          operation: S.SandboxOperation,
+        ) => S.SandboxProviderError
+      >
+    >();
+    assertType<
+      Equals<typeof S.isSandboxProviderError, (error: unknown) => error is S.SandboxProviderError>
+    >();
+    assertType<Equals<typeof S.redactSecrets, (text: string) => string>>();
+    assertType<
+      SameMembers<S.SessionMetadata, {
+        sessionId: string;
+        repoDir: string;
+        createdAt: number;
+        lastGitFetchAt?: number;
+      }>
+    >();
+    assertType<
+      SameMembers<S.ShouldPullOpts, {
+        enabled: boolean;
+        hasSnapshot: boolean;
+        repoCount: number;
+        cadenceSeconds: number;
+        lastGitFetchAt?: number;
+        now?: number;
+      }>
+    >();
+    assertType<
+      SameMembers<S.FetchWithTimeoutOptions, RequestInit & { timeoutMs?: number }>
+    >();
+    assertType<
+      SameMembers<S.ToolCallbackRequest, {
+        session_id: string;
+        tool_call_id: string;
+        params: Record<string, unknown>;
+      }>
+    >();
+    assertType<SameMembers<S.ToolCallbackSuccess, { result: unknown }>>();
+    assertType<SameMembers<S.ToolCallbackError, { error: string; message?: string }>>();
+    assertType<
+      SameMembers<S.GatewayToolResult, {
+        success: boolean;
+        result: string;
+        data?: Record<string, unknown>;
+      }>
+    >();
+    assertType<SameMembers<S.VerifyToolParams, { folder?: string }>>();
+    assertType<SameMembers<S.SaveSnapshotToolParams, { message?: string }>>();
+    assertType<
+      SameMembers<S.SaveServiceCommandsToolParams, { commands: S.PrebuildServiceCommand[] }>
+    >();
+    assertType<
+      SameMembers<S.AutomationCompleteToolParams, {
+        run_id: string;
+        completion_id: string;
+        outcome: S.AutomationOutcome;
+        summary_markdown?: string;
+        citations?: string[];
+        diff_ref?: string;
+        test_report_ref?: string;
+        side_effect_refs?: string[];
+      }>
+    >();
+    assertType<
+      SameMembers<S.RequestEnvVariablesToolParams, {
+        keys: Array<{
+          key: string;
+          description?: string;
+          type?: "env" | "secret";
+          required?: boolean;
+          suggestions?: Array<{ label: string; value?: string; instructions?: string }>;
+        }>;
+      }>
+    >();
+    assertType<SameMembers<S.SessionAgentConfig, { modelId?: string; tools?: string[] }>>();
   });
 });
