@@ -1,6 +1,31 @@
 /**
  * Drizzle ORM tables of the Proliferate platform database, one module per domain, and the Zod
- * shapes of their JSONB columns (`json.ts`).
+ * shapes of their JSONB columns (`json.ts`). Each table export comes with its select and insert
+ * types (`SessionRow`, `NewSession`) and its relations for `db.query` (`relations.ts`).
+ *
+ * @example Build a typed insert whose JSONB value was checked first
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { getTableName } from "drizzle-orm";
+ * import {
+ *   type NewSession,
+ *   parseJsonColumn,
+ *   sessionAgentConfigSchema,
+ *   sessions,
+ * } from "@proliferate/core/schema";
+ *
+ * const values: NewSession = {
+ *   organizationId: "org_1",
+ *   clientType: "web",
+ *   agentConfig: parseJsonColumn(
+ *     sessionAgentConfigSchema,
+ *     { modelId: "claude-opus-4.6" },
+ *     "sessions.agent_config",
+ *   ),
+ * };
+ * assert.equal(getTableName(sessions), "sessions");
+ * assert.equal(values.agentConfig?.modelId, "claude-opus-4.6");
+ * ```
  *
  * @module
  */
