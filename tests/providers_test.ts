@@ -2,14 +2,21 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import {
+  ACTION_EXECUTION_TIMEOUT_MS,
+  ACTION_RATE_LIMIT_PER_MINUTE,
+  ACTION_REDACTED_KEYS,
+  ACTION_RESULT_MAX_BYTES,
   actionModeKey,
   actionModesSchema,
   actionResultSchema,
   applyDriftGuard,
   bytesToHex,
   computeDefinitionHash,
+  CONNECTOR_TOOL_LIST_CACHE_MS,
   ContractValidationError,
   createProviderRegistry,
+  ENQUEUE_ENRICH_OUTBOX_KIND,
+  GITHUB_APP_TOKEN_CACHE_MS,
   hashJsonSchema,
   hmacSha256,
   inferredActionMode,
@@ -18,12 +25,15 @@ import {
   isProviderError,
   isToolDrifted,
   jsonSchemaToZod,
+  MAX_PENDING_ACTIONS_PER_SESSION,
   modeResolutionSchema,
   type NormalizedTriggerEvent,
   normalizedTriggerEventSchema,
   normalizeJsonSchemaForHash,
   parseActionModeKey,
   parseOrThrow,
+  PENDING_EXPIRY_INTERACTIVE_MS,
+  PENDING_EXPIRY_UNATTENDED_MS,
   pollResultSchema,
   ProviderActionSource,
   ProviderError,
@@ -36,6 +46,7 @@ import {
   toolRiskOverridesSchema,
   validateProviders,
   verifyHmacSha256Signature,
+  WEBHOOK_INBOX_RETENTION_DAYS,
   webhookParseInputSchema,
   webhookRequestFromRequest,
   webhookRequestSchema,
@@ -779,4 +790,35 @@ Deno.test("webhook helpers", async (t) => {
       }).success,
     );
   });
+});
+
+Deno.test("named limits hold the sheet's values (§3.6, §3.4)", () => {
+  assert.deepEqual(
+    {
+      ACTION_RESULT_MAX_BYTES,
+      ACTION_RATE_LIMIT_PER_MINUTE,
+      MAX_PENDING_ACTIONS_PER_SESSION,
+      PENDING_EXPIRY_INTERACTIVE_MS,
+      PENDING_EXPIRY_UNATTENDED_MS,
+      CONNECTOR_TOOL_LIST_CACHE_MS,
+      ACTION_EXECUTION_TIMEOUT_MS,
+      ACTION_REDACTED_KEYS,
+      GITHUB_APP_TOKEN_CACHE_MS,
+      WEBHOOK_INBOX_RETENTION_DAYS,
+      ENQUEUE_ENRICH_OUTBOX_KIND,
+    },
+    {
+      ACTION_RESULT_MAX_BYTES: 10 * 1024,
+      ACTION_RATE_LIMIT_PER_MINUTE: 60,
+      MAX_PENDING_ACTIONS_PER_SESSION: 10,
+      PENDING_EXPIRY_INTERACTIVE_MS: 5 * 60_000,
+      PENDING_EXPIRY_UNATTENDED_MS: 24 * 3_600_000,
+      CONNECTOR_TOOL_LIST_CACHE_MS: 5 * 60_000,
+      ACTION_EXECUTION_TIMEOUT_MS: 30_000,
+      ACTION_REDACTED_KEYS: ["token", "secret", "password", "authorization", "api_key"],
+      GITHUB_APP_TOKEN_CACHE_MS: 50 * 60_000,
+      WEBHOOK_INBOX_RETENTION_DAYS: 7,
+      ENQUEUE_ENRICH_OUTBOX_KIND: "enqueue_enrich",
+    },
+  );
 });
