@@ -26,7 +26,8 @@
  *   every message is capped at 500 characters.
  * - D29: redaction adds other `sk-` keys, `github_pat_`, Slack `xox?-` tokens, any-case `Bearer`,
  *   64-hex tokens and URL passwords; `ak-`/`as-`/`sk-` only match at a word start and with a
- *   long enough body, so `break-even` and `as-is` survive; `raw` and `cause` are stored redacted.
+ *   long enough body, and a `bearer` not spelled `Bearer` only with a 12+ character token, so
+ *   `break-even`, `as-is` and "the bearer of news" survive; `raw` and `cause` are stored redacted.
  * - D31, D32: stored `terminal` maps to `cli` ({@link toSandboxSessionType}); `browser` is an input
  *   alias of `web` ({@link normalizeClientType}).
  * - D30, D35: `automation_complete` is accepted as an alias of `automation.complete`; tool call
