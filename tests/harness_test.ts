@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { connect, freshDatabase } from "./_db.ts";
+import { connect, freshDatabase, serverUrl } from "./_db.ts";
 
 Deno.test("harness: every test database is new, separate and really PostgreSQL", async () => {
   await using first = await freshDatabase({ migrations: "none" });
@@ -22,7 +22,7 @@ Deno.test("harness: a disposed database is dropped", async () => {
     await using db = await freshDatabase({ migrations: "none" });
     name = db.name;
   }
-  const admin = connect(Deno.env.get("DATABASE_URL")!, 1);
+  const admin = connect(serverUrl(), 1);
   try {
     const rows = await admin`select 1 from pg_database where datname = ${name}`;
     assert.equal(rows.length, 0);
