@@ -59,54 +59,56 @@ import {
 
 const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlX3Zh_bHVl-";
 
+/** Every secret format of the sheet (§2.4, D29): name, input, redacted output. */
+const SECRET_CASES: [string, string, string][] = [
+  ["Anthropic key", "key sk-ant-api03-AbC_dEf-123xyz end", "key [REDACTED] end"],
+  [
+    "other sk- key (LLM proxy virtual key)",
+    "using sk-1a2B3c4D5e6F7g8H9 now",
+    "using [REDACTED] now",
+  ],
+  ["OpenAI-style project key", "sk-proj-AbCdEf123456_xyz", "[REDACTED]"],
+  ["api_key assignment", "api_key=abc123 next", "[REDACTED] next"],
+  ["API-KEY with colon and a quoted value", 'API-KEY: "abc 123" next', "[REDACTED] next"],
+  ["apikey with single quotes", "apikey='q1w2e3'", "[REDACTED]"],
+  ["JSON api_key", '{"api_key": "v4lue", "n": 1}', '{[REDACTED], "n": 1}'],
+  ["env-style API key", "MY_SERVICE_API_KEY=plainvalue", "MY_SERVICE_[REDACTED]"],
+  [
+    "Bearer header (observed output)",
+    `Authorization: Bearer ${JWT}`,
+    "Authorization: [REDACTED]",
+  ],
+  ["lower-case bearer", "authorization: bearer abc.def_ghi-jkl", "authorization: [REDACTED]"],
+  ["GitHub ghp_", "ghp_16C7e42F292c6912E7710c838347Ae178B4a", "[REDACTED]"],
+  ["GitHub gho_", "gho_abcDEF123", "[REDACTED]"],
+  ["GitHub ghu_", "ghu_abcDEF123", "[REDACTED]"],
+  ["GitHub ghs_", "token ghs_abcDEF123.", "token [REDACTED]."],
+  ["GitHub ghr_", "ghr_abcDEF123", "[REDACTED]"],
+  ["GitHub fine-grained", "github_pat_11ABCDEFG0_abcdefXYZ123", "[REDACTED]"],
+  [
+    "git HTTPS credentials (observed output)",
+    "https://x-access-token:secret123@github.com/repo",
+    "https://[REDACTED]github.com/repo",
+  ],
+  ["Modal token id", "MODAL_TOKEN_ID=ak-AbCdEfGhIjKlMnOpQrStUv", "MODAL_TOKEN_ID=[REDACTED]"],
+  ["Modal token secret", "secret as-AbCdEfGhIjKlMnOpQrStUv.", "secret [REDACTED]."],
+  ["E2B key", "e2b_abc123DEF", "[REDACTED]"],
+  ["E2B key, upper case", "E2B_ABC123DEF", "[REDACTED]"],
+  ["bare JWT", `jwt=${JWT};`, "jwt=[REDACTED];"],
+  [
+    "long URL password",
+    "postgres://user:averyveryverylongpassword1@db:5432/x",
+    "postgres://user[REDACTED]db:5432/x",
+  ],
+  ["short URL password", "https://bob:pw@example.com/x", "https://bob:[REDACTED]@example.com/x"],
+  ["Slack bot token", "xoxb-1234-5678-AbCdEf", "[REDACTED]"],
+  ["Slack user token", "xoxp-1234-5678-AbCdEf", "[REDACTED]"],
+  ["OAuth query parameter", "?access_token=abc123&page=2", "?access_token=[REDACTED]&page=2"],
+  ["64-hex sandbox HMAC token", `token ${"a1".repeat(32)} sent`, "token [REDACTED] sent"],
+];
+
 Deno.test("redactSecrets covers every listed secret format", async (t) => {
-  const cases: [string, string, string][] = [
-    ["Anthropic key", "key sk-ant-api03-AbC_dEf-123xyz end", "key [REDACTED] end"],
-    [
-      "other sk- key (LLM proxy virtual key)",
-      "using sk-1a2B3c4D5e6F7g8H9 now",
-      "using [REDACTED] now",
-    ],
-    ["OpenAI-style project key", "sk-proj-AbCdEf123456_xyz", "[REDACTED]"],
-    ["api_key assignment", "api_key=abc123 next", "[REDACTED] next"],
-    ["API-KEY with colon and a quoted value", 'API-KEY: "abc 123" next', "[REDACTED] next"],
-    ["apikey with single quotes", "apikey='q1w2e3'", "[REDACTED]"],
-    ["JSON api_key", '{"api_key": "v4lue", "n": 1}', '{[REDACTED], "n": 1}'],
-    ["env-style API key", "MY_SERVICE_API_KEY=plainvalue", "MY_SERVICE_[REDACTED]"],
-    [
-      "Bearer header (observed output)",
-      `Authorization: Bearer ${JWT}`,
-      "Authorization: [REDACTED]",
-    ],
-    ["lower-case bearer", "authorization: bearer abc.def_ghi-jkl", "authorization: [REDACTED]"],
-    ["GitHub ghp_", "ghp_16C7e42F292c6912E7710c838347Ae178B4a", "[REDACTED]"],
-    ["GitHub gho_", "gho_abcDEF123", "[REDACTED]"],
-    ["GitHub ghu_", "ghu_abcDEF123", "[REDACTED]"],
-    ["GitHub ghs_", "token ghs_abcDEF123.", "token [REDACTED]."],
-    ["GitHub ghr_", "ghr_abcDEF123", "[REDACTED]"],
-    ["GitHub fine-grained", "github_pat_11ABCDEFG0_abcdefXYZ123", "[REDACTED]"],
-    [
-      "git HTTPS credentials (observed output)",
-      "https://x-access-token:secret123@github.com/repo",
-      "https://[REDACTED]github.com/repo",
-    ],
-    ["Modal token id", "MODAL_TOKEN_ID=ak-AbCdEfGhIjKlMnOpQrStUv", "MODAL_TOKEN_ID=[REDACTED]"],
-    ["Modal token secret", "secret as-AbCdEfGhIjKlMnOpQrStUv.", "secret [REDACTED]."],
-    ["E2B key", "e2b_abc123DEF", "[REDACTED]"],
-    ["E2B key, upper case", "E2B_ABC123DEF", "[REDACTED]"],
-    ["bare JWT", `jwt=${JWT};`, "jwt=[REDACTED];"],
-    [
-      "long URL password",
-      "postgres://user:averyveryverylongpassword1@db:5432/x",
-      "postgres://user[REDACTED]db:5432/x",
-    ],
-    ["short URL password", "https://bob:pw@example.com/x", "https://bob:[REDACTED]@example.com/x"],
-    ["Slack bot token", "xoxb-1234-5678-AbCdEf", "[REDACTED]"],
-    ["Slack user token", "xoxp-1234-5678-AbCdEf", "[REDACTED]"],
-    ["OAuth query parameter", "?access_token=abc123&page=2", "?access_token=[REDACTED]&page=2"],
-    ["64-hex sandbox HMAC token", `token ${"a1".repeat(32)} sent`, "token [REDACTED] sent"],
-  ];
-  for (const [name, input, expected] of cases) {
+  for (const [name, input, expected] of SECRET_CASES) {
     await t.step(name, () => {
       const out = redactSecrets(input);
       assert.equal(out, expected);
@@ -231,6 +233,24 @@ Deno.test("SandboxProviderError", async (t) => {
       operation: "memorySnapshot",
       isRetryable: false,
     });
+  });
+
+  await t.step("every secret format is redacted in message, raw and cause", () => {
+    for (const [name, input, expected] of SECRET_CASES) {
+      const err = new SandboxProviderError({
+        provider: "modal",
+        operation: "createSandbox",
+        message: input,
+        raw: { detail: input, list: [input] },
+        cause: new Error(input),
+      });
+      assert.equal(err.message, `[modal:createSandbox] ${expected}`, name);
+      assert.deepEqual(err.raw, { detail: expected, list: [expected] }, name);
+      assert.equal((err.cause as Error).message, expected, name);
+      const thrown = SandboxProviderError.fromError(new Error(input), "e2b", "execCommand");
+      assert.equal((thrown.raw as Error).message, expected, name);
+      assert.equal((thrown.cause as Error).message, expected, name);
+    }
   });
 
   await t.step("messages are capped at 500 characters before the prefix", () => {
