@@ -203,11 +203,8 @@ export class SandboxProviderError extends Error {
         const body = parsed as Record<string, unknown>;
         picked = body.error || body.message || body.detail;
       }
-      detail = picked === undefined || picked === null || picked === false || picked === ""
-        ? JSON.stringify(parsed)
-        : typeof picked === "string"
-        ? picked
-        : JSON.stringify(picked);
+      if (!picked) detail = JSON.stringify(parsed);
+      else detail = typeof picked === "string" ? picked : JSON.stringify(picked);
     } catch {
       // Not JSON: the text itself is the message.
     }

@@ -269,6 +269,7 @@ Deno.test("SandboxProviderError", async (t) => {
       [{ detail: "only detail" }, "only detail"],
       [{ error: { code: "E1" } }, '{"code":"E1"}'],
       [{ other: 1 }, '{"other":1}'],
+      [{ error: null, detail: 0 }, '{"error":null,"detail":0}'],
     ];
     for (const [body, expected] of cases) {
       const err = await SandboxProviderError.fromResponse(
