@@ -71,7 +71,7 @@ const epochMs = z.number().int().nonnegative();
 const stringRecord = z.record(z.string(), z.string());
 const isJson = (value: unknown): boolean => isJsonValue(value);
 const jsonRecord = z.record(z.string(), z.unknown()).refine(isJson, "must be JSON-serialisable");
-const L = SERVICE_COMMAND_LIMITS;
+const limits = SERVICE_COMMAND_LIMITS;
 
 /** Validates a {@link SandboxProviderType}: `modal` or `e2b`. */
 export const sandboxProviderTypeSchema: z.ZodType<SandboxProviderType> = z.enum(
@@ -100,9 +100,9 @@ export const sandboxSessionTypeSchema: z.ZodType<SandboxSessionType> = z.enum(
 /** Validates a {@link ServiceCommand} (same length limits as configuration-level commands). */
 export const serviceCommandSchema: z.ZodType<ServiceCommand> = exactSchema<ServiceCommand>()(
   z.object({
-    name: z.string().min(1).max(L.nameMaxLength),
-    command: z.string().min(1).max(L.commandMaxLength),
-    cwd: z.string().max(L.cwdMaxLength).optional(),
+    name: z.string().min(1).max(limits.nameMaxLength),
+    command: z.string().min(1).max(limits.commandMaxLength),
+    cwd: z.string().max(limits.cwdMaxLength).optional(),
   }),
 );
 
@@ -127,10 +127,10 @@ export const prebuildServiceCommandSchema: z.ZodType<PrebuildServiceCommand> = e
   PrebuildServiceCommand
 >()(
   z.object({
-    name: z.string().min(1).max(L.nameMaxLength),
-    command: z.string().min(1).max(L.commandMaxLength),
-    workspacePath: z.string().max(L.workspacePathMaxLength).optional(),
-    cwd: z.string().max(L.cwdMaxLength).optional(),
+    name: z.string().min(1).max(limits.nameMaxLength),
+    command: z.string().min(1).max(limits.commandMaxLength),
+    workspacePath: z.string().max(limits.workspacePathMaxLength).optional(),
+    cwd: z.string().max(limits.cwdMaxLength).optional(),
   }),
 );
 
@@ -372,7 +372,9 @@ export const saveSnapshotToolResultSchema: z.ZodType<SaveSnapshotToolResult> = e
 export const saveServiceCommandsToolParamsSchema: z.ZodType<SaveServiceCommandsToolParams> =
   exactSchema<SaveServiceCommandsToolParams>()(
     z.object({
-      commands: z.array(prebuildServiceCommandSchema).min(L.minCommands).max(L.maxCommands),
+      commands: z.array(prebuildServiceCommandSchema).min(limits.minCommands).max(
+        limits.maxCommands,
+      ),
     }),
   );
 
