@@ -218,6 +218,78 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
     assert.deepEqual(report.applied, expected);
   });
 
+  await t.step(
+    "the seed reaches every branch of the §5.3 backfills and the §5.2 carry-forward",
+    () => {
+      const invocations = seed.invocations;
+      const events = seed.triggerEvents;
+      const triggers = Object.values(seed.triggers);
+      const bundles = seed.bundles;
+      const titleOf = (e: (typeof events)[number]) => e.parsedContext?.title;
+      const branches: [string, boolean][] = [
+        ["risk_level read", invocations.some((i) => i.riskLevel === "read")],
+        ["risk_level write", invocations.some((i) => i.riskLevel === "write")],
+        ["risk_level danger", invocations.some((i) => i.riskLevel === "danger")],
+        [
+          "denied with an approver",
+          invocations.some((i) => i.status === "denied" && i.approvedBy !== null),
+        ],
+        [
+          "denied without one",
+          invocations.some((i) => i.status === "denied" && i.approvedBy === null),
+        ],
+        ["expired", invocations.some((i) => i.status === "expired")],
+        ...["approved", "executing", "completed"].map((status): [string, boolean] => [
+          `legacy status ${status}`,
+          invocations.some((i) => i.status === status),
+        ]),
+        ["trigger enabled NULL", triggers.some((tr) => tr.enabled === null)],
+        ["trigger enabled set", triggers.some((tr) => tr.enabled !== null)],
+        ["trigger config NULL", triggers.some((tr) => tr.config === null)],
+        ["trigger config set", triggers.some((tr) => tr.config !== null)],
+        ["event without provider_event_type", events.some((e) => e.providerEventType === null)],
+        ["event created_at NULL", events.some((e) => e.createdAt === null)],
+        ["event parsed_context NULL", events.some((e) => e.parsedContext === null)],
+        ["event dedup_key NULL", events.some((e) => e.dedupKey === null)],
+        ["event dedup_key set", events.some((e) => e.dedupKey !== null)],
+        ["event status NULL", events.some((e) => e.status === null)],
+        ["event status set", events.some((e) => e.status !== null)],
+        ["title from context", events.some((e) => typeof titleOf(e) === "string")],
+        [
+          "title not a string",
+          events.some((e) => titleOf(e) != null && typeof titleOf(e) !== "string"),
+        ],
+        [
+          "title from provider_event_type",
+          events.some((e) => titleOf(e) === undefined && e.providerEventType !== null),
+        ],
+        [
+          "title 'Untitled event'",
+          events.some((e) => titleOf(e) === undefined && e.providerEventType === null),
+        ],
+        ["bundle without target_path", bundles.some((b) => b.targetPath === null)],
+        [
+          "empty bundle with a target_path",
+          bundles.some((b) => b.targetPath !== null && b.secretIds.length === 0),
+        ],
+        [
+          "two bundles of one organization naming one file",
+          bundles.some((b) =>
+            bundles.some((o) =>
+              o !== b && b.targetPath !== null && o.organizationId === b.organizationId &&
+              o.targetPath === b.targetPath
+            )
+          ),
+        ],
+        [
+          "bundle of an organization without configurations",
+          bundles.some((b) => configurationsOf(seed, b.organizationId).length === 0),
+        ],
+      ];
+      assert.deepEqual(branches.filter(([, reached]) => !reached).map(([what]) => what), []);
+    },
+  );
+
   await t.step("ends at exactly the vNext catalog", async () => {
     assertCatalogEquals(await introspectCatalog(sql), vnextCatalog);
   });
@@ -360,11 +432,6 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
         seed.invocations.map((i) => [i.id, modeFor[i.riskLevel]]),
       );
       assert.deepEqual(actual, expected);
-      assert.deepEqual(
-        [...new Set(seed.invocations.map((i) => i.riskLevel))].sort(),
-        ["danger", "read", "write"],
-        "the seed must cover every risk level",
-      );
     },
   );
 
@@ -387,9 +454,6 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
         return [i.id, null];
       }));
       assert.deepEqual(actual, expected);
-      for (const legacy of ["approved", "executing", "completed"]) {
-        assert.ok(seed.invocations.some((i) => i.status === legacy), `seed lacks ${legacy}`);
-      }
     },
   );
 
@@ -427,7 +491,6 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
         );
       }
     }
-    assert.ok(seed.triggerEvents.some((e) => e.createdAt === null), "seed lacks NULL created_at");
   });
 
   await t.step(
@@ -445,8 +508,6 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
         return [e.id, fromContext ?? e.providerEventType ?? "Untitled event"];
       }));
       assert.deepEqual(actual, expected);
-      const titles = Object.values(expected);
-      assert.ok(titles.includes("Untitled event"), "seed must reach the last fallback");
     },
   );
 
