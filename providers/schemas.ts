@@ -69,16 +69,12 @@ import {
   type IntegrationVisibility,
 } from "./connector-values.ts";
 import { PROVIDER_ERROR_CODES, type ProviderErrorCode } from "./errors.ts";
-import { isJsonValue } from "./json.ts";
-import { exactSchema } from "./validate.ts";
+import {
+  exactSchema,
+  jsonRecordSchema as jsonRecord,
+  jsonValueSchema as jsonValue,
+} from "./validate.ts";
 
-const NOT_JSON =
-  "must be JSON-serialisable (plain objects, arrays, strings, finite numbers, booleans, null)";
-
-// Plain boolean checks: a type-guard refinement would narrow the output away from the interfaces.
-const isJson = (value: unknown): boolean => isJsonValue(value);
-const jsonValue = z.unknown().refine(isJson, NOT_JSON);
-const jsonRecord = z.record(z.string(), z.unknown()).refine(isJson, NOT_JSON);
 const isoTimestamp = z.iso.datetime({ offset: true });
 const nonEmpty = z.string().min(1);
 const headers = z.record(z.string(), z.union([z.string(), z.array(z.string()), z.undefined()]));

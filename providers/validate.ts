@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { z } from "zod";
+import { z } from "zod";
+import { isJsonValue } from "./json.ts";
 
 /** One problem found while validating: where (`"events[0].dedupKey"`) and what. */
 export interface ContractIssue {
@@ -110,3 +111,17 @@ export function exactSchema<T>(): <S extends z.ZodType>(
 ) => z.ZodType<T> {
   return (schema) => schema as unknown as z.ZodType<T>;
 }
+
+const NOT_JSON =
+  "must be JSON-serialisable (plain objects, arrays, strings, finite numbers, booleans, null)";
+
+// A plain boolean check: a type-guard refinement would narrow the output away from the interfaces.
+const isJson = (value: unknown): boolean => isJsonValue(value);
+
+/** Any value that round-trips through JSON (see `isJsonValue`). Internal to the package. */
+export const jsonValueSchema: z.ZodType<unknown> = z.unknown().refine(isJson, NOT_JSON);
+
+/** A string-keyed object that round-trips through JSON. Internal to the package. */
+export const jsonRecordSchema: z.ZodType<Record<string, unknown>> = z
+  .record(z.string(), z.unknown())
+  .refine(isJson, NOT_JSON);

@@ -7,8 +7,11 @@
  * @module
  */
 import { z } from "zod";
-import { exactSchema } from "../providers/validate.ts";
-import { isJsonValue } from "../providers/json.ts";
+import {
+  exactSchema,
+  jsonRecordSchema as jsonRecord,
+  jsonValueSchema as jsonValue,
+} from "../providers/validate.ts";
 import {
   AGENT_TYPES,
   type AgentConfig,
@@ -69,8 +72,6 @@ import {
 const nonEmpty = z.string().min(1);
 const epochMs = z.number().int().nonnegative();
 const stringRecord = z.record(z.string(), z.string());
-const isJson = (value: unknown): boolean => isJsonValue(value);
-const jsonRecord = z.record(z.string(), z.unknown()).refine(isJson, "must be JSON-serialisable");
 const limits = SERVICE_COMMAND_LIMITS;
 
 /** Validates a {@link SandboxProviderType}: `modal` or `e2b`. */
@@ -325,7 +326,7 @@ export const toolCallbackRequestSchema: z.ZodType<ToolCallbackRequest> = exactSc
 /** Validates a {@link ToolCallbackSuccess} (HTTP 200 body); `result` must be JSON-serialisable. */
 export const toolCallbackSuccessSchema: z.ZodType<ToolCallbackSuccess> = exactSchema<
   ToolCallbackSuccess
->()(z.object({ result: z.unknown().refine(isJson, "must be JSON-serialisable") }));
+>()(z.object({ result: jsonValue }));
 
 /** Validates a {@link ToolCallbackError} (HTTP 5xx body). */
 export const toolCallbackErrorSchema: z.ZodType<ToolCallbackError> = exactSchema<
