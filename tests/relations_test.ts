@@ -139,6 +139,8 @@ Deno.test("every relation stands for a foreign key and no relation name shadows 
 Deno.test("every export name of a table carries the table's relations in db.query", () => {
   // `db.query.<name>` and nested `with` look tables up by export name; a table exported twice
   // must not lose its relations under either name.
+  const names = Object.keys(relational.tables);
+  assert.ok(names.length > 40, `only ${names.length} tables in db.query: is the schema exported?`);
   for (const [tsName, config] of Object.entries(relational.tables)) {
     const table = exports[tsName] as Table;
     const declared = relationsExports.find(([, r]) => r.table === table)?.[1];
