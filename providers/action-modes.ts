@@ -18,6 +18,15 @@ export type ActionModeKey = `${string}:${string}`;
  */
 export type ActionModes = Record<ActionModeKey, ActionMode>;
 
+/**
+ * What the database CHECKs on `action_modes` (`organization_action_modes_check`,
+ * `automations_action_modes_check`) accept as a key: something before the first `:`, something
+ * after it, and no line break (`^[^:]+:.+$` under `like_regex`, where neither `[^:]` nor `.`
+ * matches a newline). `actionModeKeySchema` requires this and a non-empty action id after the
+ * last `:`, so every key it accepts is one the database stores.
+ */
+export const ACTION_MODE_KEY_PATTERN: RegExp = /^[^:\n]+:[^\n]+$/;
+
 /** An admin-confirmed mode for one MCP tool, with the definition hash at review time. */
 export interface ToolRiskOverride {
   /** Mode the admin chose. */

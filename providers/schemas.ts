@@ -18,6 +18,7 @@ import {
   type RiskLevel,
 } from "./action-source.ts";
 import {
+  ACTION_MODE_KEY_PATTERN,
   type ActionModeKey,
   type ActionModes,
   parseActionModeKey,
@@ -130,10 +131,13 @@ export const actionResultSchema: z.ZodType<ActionResult> = exactSchema<ActionRes
 
 /**
  * Validates an {@link ActionModeKey}: `"<sourceId>:<actionId>"`, both sides non-empty, split at
- * the last `:`.
+ * the last `:`, no line break, so that the database CHECK on `action_modes` accepts it too
+ * ({@link ACTION_MODE_KEY_PATTERN}).
  */
 export const actionModeKeySchema: z.ZodType<ActionModeKey> = z.custom<ActionModeKey>(
-  (value) => typeof value === "string" && parseActionModeKey(value) !== undefined,
+  (value) =>
+    typeof value === "string" && ACTION_MODE_KEY_PATTERN.test(value) &&
+    parseActionModeKey(value) !== undefined,
   { message: 'Expected "<sourceId>:<actionId>"' },
 );
 

@@ -24,6 +24,7 @@
  */
 import { z } from "zod";
 import {
+  ACTION_MODE_KEY_PATTERN,
   type ActionMode,
   type ActionModes,
   actionModeSchema,
@@ -89,6 +90,7 @@ export const jsonObjectSchema: z.ZodType<JsonObject> = z.record(z.string(), json
 // `automations_action_modes_check`) and `org_connectors.tool_risk_overrides`
 // (`org_connectors_tool_risk_overrides_check`) hold exactly the providers' shapes.
 export {
+  ACTION_MODE_KEY_PATTERN,
   type ActionMode,
   type ActionModes,
   actionModeSchema,
@@ -100,14 +102,6 @@ export {
   toolRiskOverrideSchema,
   toolRiskOverridesSchema,
 };
-
-/**
- * Pattern of an action-mode key, `"<sourceId>:<actionId>"`: something before the first `:` and
- * something after it, no line break. It is the pattern of the database CHECK
- * (`^[^:]+:.+$` under `like_regex`, where neither `[^:]` nor `.` matches a newline). Keys are
- * never split (I-27): source ids contain `:` themselves (`connector:<uuid>`).
- */
-export const ACTION_MODE_KEY_PATTERN: RegExp = /^[^:\n]+:[^\n]+$/;
 
 /**
  * `org_connectors.auth` as the column may hold it: the old spec's kinds (`none`, `secret`,
