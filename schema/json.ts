@@ -310,9 +310,10 @@ export const pollCursorSchema = jsonValueSchema;
 export type PollCursor = z.infer<typeof pollCursorSchema>;
 
 /**
- * `webhook_inbox.headers`: request header name → value or values. Credential headers
- * (authorization, cookie) are dropped before insert, since rows live up to 7 days after
- * processing.
+ * `webhook_inbox.headers`: request header name → value or values. Credential headers are
+ * dropped before insert, since rows live up to 7 days after processing: build the value with
+ * `storableWebhookHeaders` (`@proliferate/core/providers`), which removes authorization,
+ * cookies and the provider's signature headers.
  *
  * @example
  * ```ts
