@@ -313,7 +313,7 @@ export type PollCursor = z.infer<typeof pollCursorSchema>;
  * `webhook_inbox.headers`: request header name → value or values. Credential headers are
  * dropped before insert, since rows live up to 7 days after processing: build the value with
  * `storableWebhookHeaders` (`@proliferate/core/providers`), which removes authorization,
- * cookies and the provider's signature headers.
+ * cookies and any header in which the provider sends its shared secret.
  *
  * @example
  * ```ts
