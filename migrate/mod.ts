@@ -22,7 +22,36 @@ export {
   MigrationError,
   type MigrationFailure,
   pendingMigrations,
-  type RecordedMigration,
 } from "./runner.ts";
+export {
+  analyzeHistory,
+  type HistoryAnalysis,
+  type HistoryKind,
+  MIGRATIONS_SCHEMA,
+  MIGRATIONS_TABLE,
+  PLATFORM_HISTORY,
+  type PlatformMigration,
+  readRecordedMigrations,
+  type RecordedMigration,
+  SKIPPABLE_PLATFORM_TAGS,
+} from "./history.ts";
+export {
+  type Catalog,
+  type CatalogColumn,
+  type CatalogConstraint,
+  type CatalogFunction,
+  type CatalogIndex,
+  type CatalogPolicy,
+  type CatalogReference,
+  type CatalogRelation,
+  type CatalogTable,
+  type CatalogTrigger,
+  type ConstraintType,
+  diffCatalogs,
+  introspectCatalog,
+  type IntrospectOptions,
+  normalizeCatalog,
+  type ReferentialAction,
+} from "./catalog.ts";
 export type { MigrationEntry } from "./types.ts";
 export { migrations } from "../migrations/bundle.ts";

@@ -12,6 +12,12 @@ import postgres from "postgres";
 import { PostgresJsSession } from "drizzle-orm/postgres-js";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { MigrationEntry } from "./types.ts";
+import {
+  MIGRATIONS_SCHEMA,
+  MIGRATIONS_TABLE,
+  readRecordedMigrations,
+  type RecordedMigration,
+} from "./history.ts";
 import { migrations as bundledMigrations } from "../migrations/bundle.ts";
 
 /** Options of {@linkcode migrate}. */
@@ -65,9 +71,6 @@ export class MigrationError extends Error {
 /** Advisory lock key shared by every runner of this package ("proliferate-core" as 64 bits). */
 export const MIGRATION_LOCK_KEY = 0x70726f6c69666572n;
 
-const MIGRATIONS_SCHEMA = "drizzle";
-const MIGRATIONS_TABLE = "__drizzle_migrations";
-
 /**
  * Applies the pending migrations to the database at `url` and reports what it applied.
  *
@@ -106,7 +109,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
     }
     await acquireRunnerLock(client, runnerWaitMs);
     try {
-      const recorded = await readRecorded(client);
+      const recorded = await readRecordedMigrations(client);
       const adopted = await adoptPreviousHistory(client, entries, recorded);
       const pending = pendingMigrations(entries, [...recorded, ...adopted.rows]);
       const dialect = new PgDialect();
@@ -154,14 +157,6 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   }
 }
 
-/** One row of drizzle's migration table, as {@linkcode pendingMigrations} reads it. */
-export interface RecordedMigration {
-  /** SHA-256 of the applied file, as drizzle recorded it. */
-  hash: string;
-  /** The file's journal `when`, recorded as `created_at`. */
-  createdAt: number;
-}
-
 async function acquireRunnerLock(client: postgres.Sql, waitMs: number): Promise<void> {
   const deadline = Date.now() + waitMs;
   for (;;) {
@@ -176,16 +171,6 @@ async function acquireRunnerLock(client: postgres.Sql, waitMs: number): Promise<
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-async function readRecorded(client: postgres.Sql): Promise<RecordedMigration[]> {
-  const [{ present }] = await client<{ present: boolean }[]>`
-    select to_regclass(${`${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE}`}) is not null as present`;
-  if (!present) return [];
-  const rows = await client<{ hash: string; created_at: string | null }[]>`
-    select hash, created_at from ${client(MIGRATIONS_SCHEMA)}.${client(MIGRATIONS_TABLE)}
-    order by created_at`;
-  return rows.map((row) => ({ hash: row.hash, createdAt: Number(row.created_at ?? 0) }));
 }
 
 /**
