@@ -53,5 +53,11 @@ export {
   normalizeCatalog,
   type ReferentialAction,
 } from "./catalog.ts";
+export {
+  EXPECTED_CATALOG_TAGS,
+  expectedCatalog,
+  type ExpectedCatalogData,
+  packExpectedCatalogs,
+} from "./expected.ts";
 export type { MigrationEntry } from "./types.ts";
 export { migrations } from "../migrations/bundle.ts";
