@@ -162,7 +162,12 @@ ALTER INDEX "idx_sessions_prebuild" RENAME TO "idx_sessions_configuration";--> s
 ALTER INDEX "idx_automations_prebuild" RENAME TO "idx_automations_configuration";--> statement-breakpoint
 -- Hand-written: PostgreSQL 18 records NOT NULL as constraints named <table>_<column>_not_null,
 -- and a table or column rename leaves those names alone. Give the two renamed tables the names a
--- fresh install has. PostgreSQL 15-17 have no such constraints: nothing to do there.
+-- fresh install has. The same goes for llm_spend_cursors where it came from the platform's 0023:
+-- that migration renamed the old table to llm_spend_cursors_global and created the new one while
+-- the old one still held the unsuffixed names, so PostgreSQL 18 named the new table's
+-- llm_spend_cursors_<column>_not_null1 (0024 then dropped the old table, the names stayed).
+-- Only names that differ are renamed, so fresh installs and PostgreSQL 15-17 (no such
+-- constraints) are left alone.
 DO $not_null_names$
 DECLARE
   c record;
@@ -175,7 +180,7 @@ BEGIN
     JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
     WHERE con.contype::text = 'n'
       AND cls.relnamespace = 'public'::regnamespace
-      AND cls.relname IN ('configurations', 'configuration_repos')
+      AND cls.relname IN ('configurations', 'configuration_repos', 'llm_spend_cursors')
       AND con.conname <> format('%s_%s_not_null', cls.relname, att.attname)
   LOOP
     EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', c.tbl, c.old_name, c.new_name);
