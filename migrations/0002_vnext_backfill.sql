@@ -67,7 +67,8 @@ WHERE t."id" = e."trigger_id"
 -- creator and timestamps. When two bundles name the same path for one configuration, the oldest
 -- bundle's file is kept (rows go in oldest first, ON CONFLICT DO NOTHING) and both bundles'
 -- secrets go into it. Bundles without target_path lose only their label (§5.2): their secrets
--- stay, with their own scope.
+-- stay, with their own scope. Files that exist already are skipped before the insert (NOT
+-- EXISTS), so a rerun writes only what is missing; ON CONFLICT covers a file written meanwhile.
 -- A bundle with a target_path whose organization has no configuration is refused, not dropped
 -- and not given a configuration: secret_files and configuration_secrets both require one
 -- (configuration_id NOT NULL, and a secret's file must belong to the same configuration), and a
@@ -91,6 +92,9 @@ CROSS JOIN LATERAL (
   WHERE r.organization_id = b.organization_id
 ) AS linked
 WHERE b.target_path IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM "secret_files" f
+                  WHERE f.configuration_id = linked.configuration_id
+                    AND f.file_path = b.target_path)
 ORDER BY b.created_at NULLS LAST, b.id, linked.configuration_id
 ON CONFLICT ("configuration_id", "file_path") DO NOTHING;
 --> statement-breakpoint
@@ -103,7 +107,7 @@ ON CONFLICT ("configuration_id", "file_path") DO NOTHING;
 -- leave the younger bundle's members out of that configuration). Secrets come from the bundle's
 -- own organization only. A secret already linked to the configuration is put into its bundle's
 -- file (the bundle decides until 0003 drops it), so a rerun is exact for a secret that changed
--- bundles in between.
+-- bundles in between; links that are already right are skipped before the insert.
 INSERT INTO "configuration_secrets" ("configuration_id", "secret_id", "secret_file_id")
 SELECT f.configuration_id, s.id, f.id
 FROM "secret_bundles" b
@@ -116,6 +120,9 @@ CROSS JOIN LATERAL (
 ) AS linked
 JOIN "secret_files" f ON f.configuration_id = linked.configuration_id AND f.file_path = b.target_path
 WHERE b.target_path IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM "configuration_secrets" cs
+                  WHERE cs.configuration_id = f.configuration_id AND cs.secret_id = s.id
+                    AND cs.secret_file_id = f.id)
 ORDER BY f.configuration_id, s.id
 ON CONFLICT ("configuration_id", "secret_id") DO UPDATE
 SET "secret_file_id" = excluded."secret_file_id"

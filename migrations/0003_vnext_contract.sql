@@ -2,9 +2,9 @@
 -- equals 0001's, which already describes this end state) and written by hand. A transaction
 -- keeps every lock it takes until it commits, so the statements go from the weakest lock to the
 -- strongest: (1) VALIDATE scans under SHARE UPDATE EXCLUSIVE (reads and writes go on), (2) the
--- two unique index builds under SHARE (writes to those two tables wait), (3) the catalog-only
--- statements that need ACCESS EXCLUSIVE, each instant, (4) last, under locks on secret_bundles
--- and secrets, the carry-forward of bundles written since 0002, then the drops.
+-- two unique index builds under SHARE (writes to those two tables wait), (3) under locks on
+-- secret_bundles and secrets, the carry-forward of bundles written since 0002, (4) last, the
+-- catalog-only statements that need ACCESS EXCLUSIVE, each instant, the drops at the very end.
 -- squawk-ignore-file adding-not-nullable-field, disallowed-unique-constraint, require-concurrent-index-deletion, ban-drop-table, ban-drop-column
 -- Reason: every SET NOT NULL here follows a validated CHECK (col IS NOT NULL), so PostgreSQL
 -- skips the scan; the unique constraint is attached to an index built beforehand (USING INDEX);
@@ -50,46 +50,18 @@ CREATE UNIQUE INDEX "trigger_events_trigger_id_dedup_key_key" ON "trigger_events
 -- Idempotent session creation per organization. Every key is NULL at this point, so the build
 -- scans sessions once and the index starts empty.
 CREATE UNIQUE INDEX "idx_sessions_idempotency" ON "sessions" USING btree ("organization_id","idempotency_key") WHERE idempotency_key IS NOT NULL;--> statement-breakpoint
--- (3) ACCESS EXCLUSIVE, catalog-only: the index, built under the constraint's name, becomes the
--- constraint; then the partial index it replaces goes.
-ALTER TABLE "trigger_events" ADD CONSTRAINT "trigger_events_trigger_id_dedup_key_key" UNIQUE USING INDEX "trigger_events_trigger_id_dedup_key_key";--> statement-breakpoint
-DROP INDEX "idx_trigger_events_dedup";--> statement-breakpoint
--- SET NOT NULL finds the validated CHECK (col IS NOT NULL) above and skips its table scan; the
--- temporary CHECK is then redundant and dropped.
-ALTER TABLE "action_invocations" ALTER COLUMN "mode" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "action_invocations" ALTER COLUMN "mode_source" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "trigger_events" ALTER COLUMN "provider" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "trigger_events" ALTER COLUMN "event_type" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "trigger_events" ALTER COLUMN "occurred_at" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "trigger_events" ALTER COLUMN "title" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "trigger_events" ALTER COLUMN "context" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "trigger_events" ALTER COLUMN "dedup_key" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "trigger_events" ALTER COLUMN "status" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "triggers" ALTER COLUMN "enabled" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "triggers" ALTER COLUMN "config" SET NOT NULL;--> statement-breakpoint
-ALTER TABLE "action_invocations" DROP CONSTRAINT "action_invocations_mode_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "action_invocations" DROP CONSTRAINT "action_invocations_mode_source_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_provider_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_event_type_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_occurred_at_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_title_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_context_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_dedup_key_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_status_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "triggers" DROP CONSTRAINT "triggers_enabled_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "triggers" DROP CONSTRAINT "triggers_config_not_null_tmp";
---> statement-breakpoint
--- Hand-written (sheet §5.2): (4) bundles are carried forward or refused, never dropped. Writers
+-- Hand-written (sheet §5.2): (3) bundles are carried forward or refused, never dropped. Writers
 -- of secret_bundles and of secrets.bundle_id still work after 0001 (their names do not change),
 -- so bundles may have been written, or secrets moved into or between bundles, after 0002 ran.
 -- From here until this transaction commits no row of secret_bundles or secrets changes (ACCESS
--- EXCLUSIVE: the drops below need it anyway, and taking it first means no lock upgrade that a
+-- EXCLUSIVE: the drops in (4) need it anyway, and taking it now means no lock upgrade that a
 -- session reading and then writing secrets could deadlock with), and no organization gains or
 -- loses a configuration (configuration_repos and repos in SHARE mode: reads go on). Then the
--- guard refuses what cannot be carried, exactly as 0001's precheck did (0002 says why), and
--- 0002's two carry-forward statements run again, unchanged: they are idempotent (ON CONFLICT),
--- so what 0002 carried stays as it is and whatever came later is added, and the result is the
--- same whether or not 0002 already carried a bundle.
+-- guard refuses what cannot be carried, as 0001's precheck did (0002 says why), and 0002's two
+-- carry-forward statements run again, unchanged. They write only what is missing (NOT EXISTS,
+-- and ON CONFLICT for rows written meanwhile), so what 0002 carried stays as it is, whatever
+-- came later is added, and the result is the same whether or not 0002 already carried a bundle.
+-- This runs before (4), so reads of the tables (4) locks go on meanwhile.
 LOCK TABLE "secret_bundles", "secrets" IN ACCESS EXCLUSIVE MODE;--> statement-breakpoint
 LOCK TABLE "configuration_repos", "repos" IN SHARE MODE;--> statement-breakpoint
 DO $carry_guard$
@@ -156,6 +128,9 @@ CROSS JOIN LATERAL (
   WHERE r.organization_id = b.organization_id
 ) AS linked
 WHERE b.target_path IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM "secret_files" f
+                  WHERE f.configuration_id = linked.configuration_id
+                    AND f.file_path = b.target_path)
 ORDER BY b.created_at NULLS LAST, b.id, linked.configuration_id
 ON CONFLICT ("configuration_id", "file_path") DO NOTHING;
 --> statement-breakpoint
@@ -172,10 +147,42 @@ CROSS JOIN LATERAL (
 ) AS linked
 JOIN "secret_files" f ON f.configuration_id = linked.configuration_id AND f.file_path = b.target_path
 WHERE b.target_path IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM "configuration_secrets" cs
+                  WHERE cs.configuration_id = f.configuration_id AND cs.secret_id = s.id
+                    AND cs.secret_file_id = f.id)
 ORDER BY f.configuration_id, s.id
 ON CONFLICT ("configuration_id", "secret_id") DO UPDATE
 SET "secret_file_id" = excluded."secret_file_id"
 WHERE "configuration_secrets"."secret_file_id" IS DISTINCT FROM excluded."secret_file_id";
+--> statement-breakpoint
+-- (4) ACCESS EXCLUSIVE, catalog-only: the index, built under the constraint's name, becomes the
+-- constraint; then the partial index it replaces goes.
+ALTER TABLE "trigger_events" ADD CONSTRAINT "trigger_events_trigger_id_dedup_key_key" UNIQUE USING INDEX "trigger_events_trigger_id_dedup_key_key";--> statement-breakpoint
+DROP INDEX "idx_trigger_events_dedup";--> statement-breakpoint
+-- SET NOT NULL finds the validated CHECK (col IS NOT NULL) above and skips its table scan; the
+-- temporary CHECK is then redundant and dropped.
+ALTER TABLE "action_invocations" ALTER COLUMN "mode" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "action_invocations" ALTER COLUMN "mode_source" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "trigger_events" ALTER COLUMN "provider" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "trigger_events" ALTER COLUMN "event_type" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "trigger_events" ALTER COLUMN "occurred_at" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "trigger_events" ALTER COLUMN "title" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "trigger_events" ALTER COLUMN "context" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "trigger_events" ALTER COLUMN "dedup_key" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "trigger_events" ALTER COLUMN "status" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "triggers" ALTER COLUMN "enabled" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "triggers" ALTER COLUMN "config" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "action_invocations" DROP CONSTRAINT "action_invocations_mode_not_null_tmp";--> statement-breakpoint
+ALTER TABLE "action_invocations" DROP CONSTRAINT "action_invocations_mode_source_not_null_tmp";--> statement-breakpoint
+ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_provider_not_null_tmp";--> statement-breakpoint
+ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_event_type_not_null_tmp";--> statement-breakpoint
+ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_occurred_at_not_null_tmp";--> statement-breakpoint
+ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_title_not_null_tmp";--> statement-breakpoint
+ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_context_not_null_tmp";--> statement-breakpoint
+ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_dedup_key_not_null_tmp";--> statement-breakpoint
+ALTER TABLE "trigger_events" DROP CONSTRAINT "trigger_events_status_not_null_tmp";--> statement-breakpoint
+ALTER TABLE "triggers" DROP CONSTRAINT "triggers_enabled_not_null_tmp";--> statement-breakpoint
+ALTER TABLE "triggers" DROP CONSTRAINT "triggers_config_not_null_tmp";
 --> statement-breakpoint
 -- Hand-edited (B1-B5, G1-G2), moved here from 0001: the drops, once every bundle is carried
 -- forward, in the final phase because each takes ACCESS EXCLUSIVE (also on "user", whose foreign
