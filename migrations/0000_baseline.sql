@@ -1,15 +1,33 @@
 -- squawk-ignore-file constraint-missing-not-valid, adding-foreign-key-constraint, prefer-bigint-over-int
 -- Reason: this file creates empty tables (NOT VALID buys nothing) with the integer types the
 -- pre-vNext database already has in production.
-CREATE SCHEMA "auth";
+-- Hand-edited: IF NOT EXISTS, so that a database that already has an auth schema (as Supabase
+-- provides one) installs too; the schema is then used as it is.
+CREATE SCHEMA IF NOT EXISTS "auth";
 --> statement-breakpoint
--- Hand-written: drizzle-kit cannot declare functions. auth.uid() is the stub that the RLS
--- policies of automations and schedules call; it returns NULL, as in the pre-vNext database.
-CREATE FUNCTION "auth"."uid"() RETURNS text LANGUAGE plpgsql AS $$
+-- Hand-written: drizzle-kit cannot declare functions. auth.uid() is what the RLS policies of
+-- automations and schedules call. Where no auth.uid() exists, this creates the stub of the
+-- pre-vNext database, which returns NULL; an existing one (an auth provider's) is used and never
+-- replaced. The policies compare it with member."userId", a text column, so an existing
+-- auth.uid() that returns another type is refused here, by name, before anything is created.
+DO $auth_uid$
+DECLARE
+  existing regprocedure := to_regprocedure('auth.uid()');
+BEGIN
+  IF existing IS NULL THEN
+    CREATE FUNCTION "auth"."uid"() RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
   RETURN NULL;
 END;
 $$;
+  ELSIF pg_get_function_result(existing) <> 'text' THEN
+    RAISE EXCEPTION 'auth.uid() already exists and returns %, but the row-level security policies of automations and schedules compare it with member."userId" (text); nothing was changed',
+      pg_get_function_result(existing)
+      USING ERRCODE = 'datatype_mismatch',
+            HINT = 'Install into a database whose auth.uid() returns text, or one without auth.uid().';
+  END IF;
+END
+$auth_uid$;
 --> statement-breakpoint
 CREATE TABLE "account" (
 	"id" text PRIMARY KEY NOT NULL,

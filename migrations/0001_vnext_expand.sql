@@ -75,22 +75,57 @@ BEGIN
      WHERE NOT (si.status IN ('active', 'revoked'))
      LIMIT 1)
     UNION ALL
-    -- A bundle that the carry-forward below turns into secret_files must have a path that
-    -- secret_files_path_check accepts (relative, no drive letter, no '..' segment).
+    -- Every bundle with a target_path becomes secret_files (0002, and 0003 for later ones), so
+    -- its path must be one that secret_files_path_check accepts (relative, no drive letter, no
+    -- '..' segment).
     (SELECT 'secret_bundles', 'target_path', quote_nullable(b.target_path),
             'secret_files_path_check', b.id::text
      FROM "secret_bundles" b
      WHERE b.target_path IS NOT NULL
        AND NOT (b.target_path <> '' AND b.target_path !~ '^/' AND b.target_path !~ '^[A-Za-z]:'
                 AND b.target_path !~ '(^|/)\.\.(/|$)')
-       AND EXISTS (SELECT 1 FROM "prebuild_repos" pr JOIN "repos" r ON r.id = pr.repo_id
-                   WHERE r.organization_id = b.organization_id)
      LIMIT 1)
   LOOP
     RAISE EXCEPTION 'vNext upgrade precheck: %.% holds % (row %), which % does not allow; nothing was changed',
       bad.tbl, bad.col, bad.shown, bad.row_id, bad.con
       USING ERRCODE = 'check_violation', TABLE = bad.tbl, COLUMN = bad.col, CONSTRAINT = bad.con,
             HINT = 'Correct or delete the rows with that value, then run the migrations again.';
+  END LOOP;
+
+  -- Bundles are carried forward or refused, never dropped (0002 says why these two refuse).
+  -- A bundle with a target_path needs a configuration of its organization (prebuild_repos →
+  -- repos) to hold its file; without one, its path and members would have nowhere to go.
+  FOR bad IN
+    SELECT b.id::text AS bundle_id, b.name, b.organization_id, b.target_path,
+           (SELECT count(*) FROM "secrets" s WHERE s.bundle_id = b.id) AS members
+    FROM "secret_bundles" b
+    WHERE b.target_path IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM "prebuild_repos" pr JOIN "repos" r ON r.id = pr.repo_id
+                      WHERE r.organization_id = b.organization_id)
+    ORDER BY b.created_at NULLS LAST, b.id
+    LIMIT 1
+  LOOP
+    RAISE EXCEPTION 'vNext upgrade precheck: secret_bundles.target_path of row % (%) is %, a file of % member secret(s), but organization % has no prebuild linked to one of its repos, so the file would have no configuration to go to; nothing was changed',
+      bad.bundle_id, quote_literal(bad.name), quote_literal(bad.target_path), bad.members,
+      quote_literal(bad.organization_id)
+      USING ERRCODE = 'object_not_in_prerequisite_state', TABLE = 'secret_bundles',
+            COLUMN = 'target_path',
+            HINT = 'Link a prebuild to one of the organization''s repos (prebuild_repos) so that the file is carried into it, or, if the file is not needed, delete the bundle or set its target_path to NULL; then run the migrations again.';
+  END LOOP;
+  -- A member secret of another organization than its bundle's: carrying it would put one
+  -- tenant's secret into another tenant's configurations, leaving it out would lose it.
+  FOR bad IN
+    SELECT s.id::text AS secret_id, s.organization_id AS secret_org, b.id::text AS bundle_id,
+           b.organization_id AS bundle_org
+    FROM "secrets" s
+    JOIN "secret_bundles" b ON b.id = s.bundle_id
+    WHERE b.target_path IS NOT NULL AND b.organization_id <> s.organization_id
+    LIMIT 1
+  LOOP
+    RAISE EXCEPTION 'vNext upgrade precheck: secrets.bundle_id of secret % (organization %) names secret_bundles row % of organization %, and a bundle''s file takes only secrets of its own organization; nothing was changed',
+      bad.secret_id, quote_literal(bad.secret_org), bad.bundle_id, quote_literal(bad.bundle_org)
+      USING ERRCODE = 'foreign_key_violation', TABLE = 'secrets', COLUMN = 'bundle_id',
+            HINT = 'Move the secret into a bundle of its own organization or set its bundle_id to NULL, then run the migrations again.';
   END LOOP;
 
   -- Drift D3: where the org-wide partial unique index is missing, this file creates it, which
@@ -162,7 +197,12 @@ ALTER INDEX "idx_sessions_prebuild" RENAME TO "idx_sessions_configuration";--> s
 ALTER INDEX "idx_automations_prebuild" RENAME TO "idx_automations_configuration";--> statement-breakpoint
 -- Hand-written: PostgreSQL 18 records NOT NULL as constraints named <table>_<column>_not_null,
 -- and a table or column rename leaves those names alone. Give the two renamed tables the names a
--- fresh install has. PostgreSQL 15-17 have no such constraints: nothing to do there.
+-- fresh install has. The same goes for llm_spend_cursors where it came from the platform's 0023:
+-- that migration renamed the old table to llm_spend_cursors_global and created the new one while
+-- the old one still held the unsuffixed names, so PostgreSQL 18 named the new table's
+-- llm_spend_cursors_<column>_not_null1 (0024 then dropped the old table, the names stayed).
+-- Only names that differ are renamed, so fresh installs and PostgreSQL 15-17 (no such
+-- constraints) are left alone.
 DO $not_null_names$
 DECLARE
   c record;
@@ -175,7 +215,7 @@ BEGIN
     JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
     WHERE con.contype::text = 'n'
       AND cls.relnamespace = 'public'::regnamespace
-      AND cls.relname IN ('configurations', 'configuration_repos')
+      AND cls.relname IN ('configurations', 'configuration_repos', 'llm_spend_cursors')
       AND con.conname <> format('%s_%s_not_null', cls.relname, att.attname)
   LOOP
     EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', c.tbl, c.old_name, c.new_name);

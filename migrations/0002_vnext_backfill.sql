@@ -55,7 +55,10 @@ WHERE t."id" = e."trigger_id"
        OR e."title" IS NULL OR e."context" IS NULL OR e."dedup_key" IS NULL
        OR e."status" IS NULL);
 --> statement-breakpoint
--- Hand-written (sheet §5.2, I-23 design A): carry secret_bundles forward; 0003 drops them after.
+-- Hand-written (sheet §5.2, I-23 design A): carry secret_bundles forward. 0003 runs these two
+-- statements again, under locks that stop writes to secret_bundles and secrets, in the
+-- transaction that then drops them, so that bundles written after this file ran are carried as
+-- well; both are idempotent, so what this file carried is kept as it is.
 -- It lives here, not in 0001, because it reads and writes rows: in 0001 it would run while that
 -- file holds ACCESS EXCLUSIVE locks on sessions and action_invocations. 0001 prechecked every
 -- target_path against secret_files_path_check.
@@ -63,7 +66,20 @@ WHERE t."id" = e."trigger_id"
 -- configuration_repos → repos) to the bundle's organization, with the bundle's description,
 -- creator and timestamps. When two bundles name the same path for one configuration, the oldest
 -- bundle's file is kept (rows go in oldest first, ON CONFLICT DO NOTHING) and both bundles'
--- secrets go into it. Bundles without target_path lose only their label.
+-- secrets go into it. Bundles without target_path lose only their label (§5.2): their secrets
+-- stay, with their own scope. Files that exist already are skipped before the insert (NOT
+-- EXISTS), so a rerun writes only what is missing; ON CONFLICT covers a file written meanwhile.
+-- A bundle with a target_path whose organization has no configuration is refused, not dropped
+-- and not given a configuration: secret_files and configuration_secrets both require one
+-- (configuration_id NOT NULL, and a secret's file must belong to the same configuration), and a
+-- configuration belongs to an organization only through configuration_repos → repos. Carrying
+-- such a bundle would mean creating a configuration (and a repo where the organization has none)
+-- that users would see and no spec provides; dropping it would lose its path and members. So
+-- 0001's precheck, and 0003 for bundles written later, stop the upgrade with nothing changed,
+-- naming the bundle; the operator links a configuration to one of the organization's repos (the
+-- file is then carried into it) or, if the file is not needed, deletes the bundle or clears its
+-- target_path. A member secret of another organization than its bundle's is refused likewise
+-- (it would otherwise cross tenants or be lost), so every member found below is carried.
 INSERT INTO "secret_files" ("organization_id", "configuration_id", "file_path", "description",
   "created_by", "created_at", "updated_at")
 SELECT b.organization_id, linked.configuration_id, b.target_path, b.description, b.created_by,
@@ -76,17 +92,38 @@ CROSS JOIN LATERAL (
   WHERE r.organization_id = b.organization_id
 ) AS linked
 WHERE b.target_path IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM "secret_files" f
+                  WHERE f.configuration_id = linked.configuration_id
+                    AND f.file_path = b.target_path)
 ORDER BY b.created_at NULLS LAST, b.id, linked.configuration_id
 ON CONFLICT ("configuration_id", "file_path") DO NOTHING;
 --> statement-breakpoint
--- Hand-written (§5.2): one configuration_secret per member secret of such a bundle and per file
--- of that path in the bundle's organization. Secrets and files are matched within the bundle's
--- organization only, so no link ever crosses tenants.
+-- Hand-written (§5.2): one configuration_secret per member secret of such a bundle and per
+-- configuration linked to the bundle's organization, in that configuration's file at the
+-- bundle's path. The file is found by configuration and path, whichever bundle made it: a
+-- configuration linked to repos of two organizations holds one file per path (secret_files is
+-- unique on configuration_id, file_path), created by the older bundle, and the members of both
+-- organizations' bundles at that path go into it (matching the file's organization too would
+-- leave the younger bundle's members out of that configuration). Secrets come from the bundle's
+-- own organization only. A secret already linked to the configuration is put into its bundle's
+-- file (the bundle decides until 0003 drops it), so a rerun is exact for a secret that changed
+-- bundles in between; links that are already right are skipped before the insert.
 INSERT INTO "configuration_secrets" ("configuration_id", "secret_id", "secret_file_id")
 SELECT f.configuration_id, s.id, f.id
 FROM "secret_bundles" b
 JOIN "secrets" s ON s.bundle_id = b.id AND s.organization_id = b.organization_id
-JOIN "secret_files" f ON f.organization_id = b.organization_id AND f.file_path = b.target_path
+CROSS JOIN LATERAL (
+  SELECT DISTINCT cr.configuration_id
+  FROM "configuration_repos" cr
+  JOIN "repos" r ON r.id = cr.repo_id
+  WHERE r.organization_id = b.organization_id
+) AS linked
+JOIN "secret_files" f ON f.configuration_id = linked.configuration_id AND f.file_path = b.target_path
 WHERE b.target_path IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM "configuration_secrets" cs
+                  WHERE cs.configuration_id = f.configuration_id AND cs.secret_id = s.id
+                    AND cs.secret_file_id = f.id)
 ORDER BY f.configuration_id, s.id
-ON CONFLICT ("configuration_id", "secret_id") DO NOTHING;
+ON CONFLICT ("configuration_id", "secret_id") DO UPDATE
+SET "secret_file_id" = excluded."secret_file_id"
+WHERE "configuration_secrets"."secret_file_id" IS DISTINCT FROM excluded."secret_file_id";

@@ -5,7 +5,10 @@
  * Values are stored encrypted by the application, only in `secrets`; the database never sees
  * plaintext. vNext dropped the pre-vNext `secret_bundles` table and `secrets.bundle_id`: the
  * upgrade carried every bundle with a `target_path` forward into `secret_files` and
- * `configuration_secrets` for each configuration of the bundle's organization.
+ * `configuration_secrets` for each configuration of the bundle's organization (it refused to run
+ * while a bundle had no such configuration). A configuration linked to repos of two
+ * organizations got one file per path: the members of both organizations' bundles at that path
+ * are linked to it, and its `organization_id` is that of the older bundle.
  *
  * @module
  */

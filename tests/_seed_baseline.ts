@@ -5,7 +5,9 @@
  * The rows are chosen for the upgrade's edge cases: prebuilds linked to one, two or no repos;
  * sessions with and without a prebuild, of every legacy session type; secrets org-wide, per repo,
  * per prebuild and inside bundles with and without a target path (including two bundles that
- * write the same file, an empty bundle and a bundle of an organization without prebuilds);
+ * write the same file, bundles of two organizations that write the same file of a prebuild linked
+ * to repos of both, an empty bundle and a bundle without a file of an organization without
+ * prebuilds: one with a file would be refused);
  * action invocations of every risk level and of the legacy statuses approved, executing and
  * completed; triggers with NULL `enabled` / `config`; trigger events with NULL dedup key, status,
  * parsed context and created_at, with and without a provider event type; action grants whose
@@ -105,7 +107,7 @@ export interface BaselineSeed {
   orgs: { acme: string; globex: string; personal: string };
   repos: { web: string; api: string; local: string; globex: string };
   integrations: { githubApp: string; sentry: string; linear: string; globexLinear: string };
-  /** Prebuilds: `web` → repo web; `multi` → repos web and api; `globex` → repo globex; `cli` and `orphan` → no repo. */
+  /** Prebuilds: `web` → repo web; `multi` → repos web, api (acme) and globex; `globex` → repo globex; `cli` and `orphan` → no repo. */
   prebuilds: { web: string; multi: string; globex: string; cli: string; orphan: string };
   /** `prebuild_id` of each seeded session (null where the session has none). */
   sessionPrebuild: Record<string, string | null>;
@@ -272,8 +274,10 @@ export async function seedBaseline(sql: postgres.Sql): Promise<BaselineSeed> {
     [prebuilds.multi, repos.web],
     [prebuilds.multi, repos.api],
     [prebuilds.globex, repos.globex],
+    // One configuration over repos of two organizations: both name the file .env.
+    [prebuilds.multi, repos.globex],
   ];
-  const workspace = ["." as string, "web", "api", "."];
+  const workspace = ["." as string, "web", "api", ".", "site"];
   for (const [i, [prebuildId, repoId]] of prebuildRepos.entries()) {
     await sql`insert into prebuild_repos (prebuild_id, repo_id, workspace_path, created_at)
       values (${prebuildId}, ${repoId}, ${workspace[i]}, ${at(38 + i)})`;
@@ -697,9 +701,9 @@ export async function seedBaseline(sql: postgres.Sql): Promise<BaselineSeed> {
     {
       organizationId: orgs.personal,
       name: "personal env",
-      description: "org without prebuilds",
+      description: "org without prebuilds, no file",
       createdBy: users.alice,
-      targetPath: ".env",
+      targetPath: null,
     },
   ];
   const bundles: SeededBundle[] = [];

@@ -117,10 +117,14 @@ interface IllegalValue {
   column: string;
   /** The value as the message must show it; null when the offence is a missing value. */
   value: string | null;
-  /** The constraint the value breaks, as the error must name it. */
-  constraint: string;
-  /** SQLSTATE of the error: check_violation, or unique_violation for a key clash. */
-  code: "23514" | "23505";
+  /** The constraint the value breaks, as the error must name it; none for a bundle refusal. */
+  constraint?: string;
+  /**
+   * SQLSTATE of the error: check_violation, unique_violation for a key clash,
+   * object_not_in_prerequisite_state for a bundle without a configuration, foreign_key_violation
+   * for a secret in another organization's bundle.
+   */
+  code: "23514" | "23505" | "55000" | "23503";
   /** The step's name, when `table.column = value` would not say what is planted. */
   label?: string;
   plant(sql: postgres.Sql, seed: BaselineSeed): Promise<unknown>;
@@ -248,6 +252,33 @@ const ILLEGAL_VALUES: IllegalValue[] = [
       sql`update secret_bundles set target_path = 'outside.env' where id = ${s.bundles[2].id}`,
   },
   {
+    // A bundle with a file needs a configuration of its organization to carry the file into;
+    // the personal organization has none, so the upgrade refuses rather than drop the bundle.
+    table: "secret_bundles",
+    column: "target_path",
+    value: "'.env'",
+    code: "55000",
+    label: "secret_bundles.target_path set on a bundle of an organization without configurations",
+    plant: (sql, s) =>
+      sql`update secret_bundles set target_path = '.env' where id = ${personalBundle(s).id}`,
+    fix: (sql, s) =>
+      sql`update secret_bundles set target_path = null where id = ${personalBundle(s).id}`,
+  },
+  {
+    // A secret in another organization's bundle would cross tenants if carried.
+    table: "secrets",
+    column: "bundle_id",
+    value: null,
+    code: "23503",
+    label: "secrets.bundle_id naming a bundle of another organization",
+    plant: (sql, s) =>
+      sql`update secrets set bundle_id = ${globexBundle(s).id} where id = ${
+        s.secrets.inBundles[0]
+      }`,
+    fix: (sql, s) =>
+      sql`update secrets set bundle_id = ${s.bundles[0].id} where id = ${s.secrets.inBundles[0]}`,
+  },
+  {
     // Drift D3 is missing from a journaled baseline, so 0001 builds the index and needs the
     // organization-wide keys to be distinct already.
     table: "secrets",
@@ -281,6 +312,25 @@ const ILLEGAL_VALUES: IllegalValue[] = [
     },
   },
 ];
+
+/** The seeded bundle of the organization that has no configuration (it has no target_path). */
+function personalBundle(seed: BaselineSeed) {
+  const bundle = seed.bundles.find((b) => b.organizationId === seed.orgs.personal);
+  assert.ok(
+    bundle && bundle.targetPath === null,
+    "the seed needs a personal bundle without a file",
+  );
+  return bundle;
+}
+
+/** A seeded bundle of globex with a file. */
+function globexBundle(seed: BaselineSeed) {
+  const bundle = seed.bundles.find((b) =>
+    b.organizationId === seed.orgs.globex && b.targetPath !== null
+  );
+  assert.ok(bundle, "the seed needs a globex bundle with a file");
+  return bundle;
+}
 
 /** An event with a dedup key and an event without one, of the same seeded trigger. */
 function sameTriggerEvents(seed: BaselineSeed): [SeededTriggerEvent, SeededTriggerEvent] {
@@ -322,7 +372,7 @@ Deno.test("vNext atomic upgrade: an illegal legacy value aborts everything, a fi
           const named = [
             illegal.table,
             illegal.column,
-            illegal.constraint,
+            ...(illegal.constraint ? [illegal.constraint] : []),
             ...(illegal.value ? [illegal.value] : []),
           ];
           for (const word of named) {

@@ -282,6 +282,18 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
           ),
         ],
         [
+          "bundles of two organizations naming one file of a configuration linked to both",
+          bundles.some((b) =>
+            bundles.some((o) =>
+              b.targetPath !== null && o.organizationId !== b.organizationId &&
+              o.targetPath === b.targetPath &&
+              configurationsOf(seed, b.organizationId).some((c) =>
+                configurationsOf(seed, o.organizationId).includes(c)
+              )
+            )
+          ),
+        ],
+        [
           "bundle of an organization without configurations",
           bundles.some((b) => configurationsOf(seed, b.organizationId).length === 0),
         ],
@@ -640,12 +652,21 @@ async function upgradeWithZeroLoss(t: Deno.TestContext, drift: boolean): Promise
   );
 
   await t.step(
-    "bundles without target_path, or without linked configurations, produce nothing",
+    "bundles without target_path produce nothing (one with a path and no configuration would be refused)",
     async () => {
-      const idle = seed.bundles.filter((b) =>
-        b.targetPath === null || configurationsOf(seed, b.organizationId).length === 0
-      );
+      const idle = seed.bundles.filter((b) => b.targetPath === null);
       assert.ok(idle.length >= 2);
+      assert.ok(
+        idle.some((b) => configurationsOf(seed, b.organizationId).length === 0),
+        "the seed must hold a bundle of an organization without configurations",
+      );
+      assert.deepEqual(
+        seed.bundles.filter((b) =>
+          b.targetPath !== null && configurationsOf(seed, b.organizationId).length === 0
+        ),
+        [],
+        "a bundle with a file and no configuration stops the upgrade (vnext_atomic_test)",
+      );
       const secretIds = idle.flatMap((b) => b.secretIds);
       assert.ok(secretIds.length >= 2);
       const [{ n }] = await sql<{ n: number }[]>`
