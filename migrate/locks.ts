@@ -152,16 +152,16 @@ export class LockWaitMonitor {
     this.stop();
     this.#pid = pid;
     this.lastWait = undefined;
-    this.#schedule();
+    this.#schedule(this.#intervalMs / 2);
   }
 
-  #schedule(): void {
+  #schedule(delayMs = this.#intervalMs): void {
     this.#timer = setTimeout(() => {
       this.#polling = this.#poll().finally(() => {
         this.#polling = undefined;
         if (this.#pid !== undefined) this.#schedule();
       });
-    }, this.#intervalMs);
+    }, delayMs);
   }
 
   async #poll(): Promise<void> {

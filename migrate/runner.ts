@@ -243,6 +243,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
         { cause: error },
       );
     }
+    // Open the monitor's connection now, so it can look as soon as a statement waits; a
+    // monitor that cannot connect only costs the blocker's name in a lock_timeout message.
+    await monitorSql()`select 1`.catch(() => {});
     const monitor = new LockWaitMonitor(lazySql(monitorSql));
     let total: number | undefined;
     let index = 0;
@@ -282,7 +285,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
       { cause: error, applied },
     );
   } finally {
-    await client.end({ timeout: 5 }).catch(() => {});
+    // Nothing is in flight here; a connection lost mid-file stays reserved, so do not wait on it.
+    await client.end({ timeout: 1 }).catch(() => {});
     await monitorClient?.end({ timeout: 1 }).catch(() => {});
   }
 }
@@ -363,18 +367,33 @@ async function attemptFile(context: RunContext): Promise<Attempt> {
   let adoptedTag: string | undefined;
   let waitSeen: LockWait | undefined;
   try {
-    const step = await client.begin(async (tx): Promise<Step> => {
-      const [{ pid }] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    // postgres.js's begin() sends ROLLBACK on the same connection when the callback throws;
+    // on a connection that is gone that write fails outside any promise (an uncaught
+    // TypeError). So once the connection is lost, the callback never settles: begin() itself
+    // rejects when the socket closes, and nothing more is written to the dead connection.
+    const lost = { value: false };
+    const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+      if (lost.value) return await new Promise<never>(() => {});
+      try {
+        return await work();
+      } catch (error) {
+        if (!isConnectionLoss(error)) throw error;
+        lost.value = true;
+        return await new Promise<never>(() => {});
+      }
+    };
+    const transaction = client.begin(async (tx): Promise<Step> => {
+      const [{ pid }] = await guard(() => tx<{ pid: number }[]>`select pg_backend_pid() as pid`);
       // Wait for another runner with a bound of its own, whatever the server's defaults are.
-      await setLocal(tx, settings.runnerWaitMs, settings.runnerWaitMs + 10_000);
-      await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
+      await guard(() => setLocal(tx, settings.runnerWaitMs, settings.runnerWaitMs + 10_000));
+      await guard(() => tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
       phase = "plan";
-      const recorded = await readRecordedMigrations(tx);
+      const recorded = await guard(() => readRecordedMigrations(tx));
       const history = analyzeHistory(recorded, entries);
       let known: readonly RecordedMigration[] = recorded;
       let adopt: MigrationEntry | undefined;
       if (history.kind === "platform") {
-        const check = await checkAdoption(tx, entries);
+        const check = await guard(() => checkAdoption(tx, entries));
         if (!check.adoptable) {
           throw new Abort(
             new MigrationError(
@@ -393,10 +412,10 @@ async function attemptFile(context: RunContext): Promise<Attempt> {
       if (!entry && !adopt) return { kind: "done" };
       tag = entry?.tag ?? adopt!.tag;
       phase = "run";
-      await setLocal(tx, settings.lockTimeoutMs, settings.statementTimeoutMs);
-      await ensureHistoryTable(tx);
+      await guard(() => setLocal(tx, settings.lockTimeoutMs, settings.statementTimeoutMs));
+      await guard(() => ensureHistoryTable(tx));
       if (adopt) {
-        await recordMigration(tx, adopt);
+        await guard(() => recordMigration(tx, adopt!));
         adoptedTag = adopt.tag;
       }
       if (!entry) return { kind: "ran", adopted: adoptedTag };
@@ -407,15 +426,19 @@ async function attemptFile(context: RunContext): Promise<Attempt> {
       try {
         for (const statement of entry.statements) {
           if (statement.trim() === "") continue;
-          await tx.unsafe(statement);
+          await guard(() => tx.unsafe(statement));
         }
       } finally {
         await monitor.stop();
         waitSeen = monitor.lastWait;
       }
-      await recordMigration(tx, entry);
+      await guard(() => recordMigration(tx, entry));
       return { kind: "ran", adopted: adoptedTag, applied: entry.tag };
     });
+    transaction.catch((error) => {
+      if (isConnectionLoss(error)) lost.value = true;
+    });
+    const step = await transaction;
     if (step.kind === "ran") {
       if (step.adopted) progress({ kind: "adopted", tag: step.adopted });
       if (step.applied) {

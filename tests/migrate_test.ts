@@ -96,13 +96,13 @@ Deno.test("migrate: a table lock held elsewhere fails fast, naming lock_timeout 
         migrate({
           url: db.url,
           migrations: [createWidgets, addColour],
-          lockTimeoutMs: 300,
+          lockTimeoutMs: 800,
           lockRetryBudgetMs: 0,
         }),
         "lock_timeout",
         new RegExp(
           `^0001_colour: waited for a table lock \\(AccessExclusiveLock\\) on widgets, held by ` +
-            `pid ${pid} .*lock_timeout \\(300 ms\\)`,
+            `pid ${pid} .*lock_timeout \\(800 ms\\)`,
         ),
       );
       assert.ok(performance.now() - started < 5_000, "the runner must not hang on the lock");
