@@ -88,10 +88,12 @@ export interface MigrateOptions {
 }
 
 /**
- * One step of a run, as {@linkcode MigrateOptions.onProgress} receives it: `adopted` once the
- * adoption of a tag is committed; `start` when a file's statements begin (`index` counts from 1
- * among the `total` files pending, `backendPid` is the server process running it); `retry` after
- * a lock timeout, before waiting `waitMs`; `end` once the file is committed.
+ * One step of a run, as {@linkcode MigrateOptions.onProgress} receives it: `start` when a file's
+ * statements begin, again on each retry (`index` counts from 1 among the `total` files pending
+ * when the run began, `backendPid` is the server process running it); `retry` after a lock
+ * timeout rolled the file back, before waiting `waitMs`; `adopted` once the adoption of a tag is
+ * committed, which happens with the first file that runs (so it follows that file's `start`);
+ * `end` once the file is committed.
  */
 export type MigrationProgress =
   | { kind: "adopted"; tag: string }
@@ -398,7 +400,8 @@ async function attemptFile(context: RunContext): Promise<Attempt> {
           throw new Abort(
             new MigrationError(
               "not_adoptable",
-              `the database holds the platform's pre-vNext history but not what it explains: ` +
+              `the database has the platform's pre-vNext history, but its schema is not what ` +
+                `that history explains: ` +
                 `${check.problems.join("; ")}; nothing was changed`,
             ),
           );

@@ -164,7 +164,7 @@ Deno.test("adoption: a history that does not explain the schema is refused witho
       assert.ok(check.problems.length > 0);
       for (const problem of check.problems) assert.doesNotMatch(problem, /\n/);
       await assertRefusedUnchanged(db, "not_adoptable", [
-        /^the database holds the platform's pre-vNext history but not what it explains: /,
+        /^the database has the platform's pre-vNext history, but its schema is not what that history explains: /,
         /; nothing was changed$/,
         ...says,
       ]);
@@ -252,3 +252,25 @@ Deno.test("adoption: a lock wait that outlasts its budget leaves no adoption row
 });
 
 class Rollback {}
+
+Deno.test("adoption: four runners at once adopt once and apply each file once", async () => {
+  await using db = await prevnextDatabase();
+  const reports = await Promise.all([1, 2, 3, 4].map(() => migrate({ url: db.url })));
+  assert.deepEqual(reports.flatMap((r) => r.adopted), ["0000_baseline"]);
+  assert.deepEqual(reports.flatMap((r) => r.applied).sort(), [...UPGRADE_TAGS].sort());
+  const [{ n }] = await db.sql<{ n: number }[]>`
+    select count(*)::int as n from drizzle.__drizzle_migrations`;
+  assert.equal(n, PLATFORM_HISTORY.length + ALL_MIGRATIONS.length);
+  assertCatalogEquals(await introspectCatalog(db.sql), expectedCatalog(LAST_TAG)!);
+});
+
+Deno.test("adoption: a drift object in another shape than the baseline sheet's is refused", async () => {
+  await using db = await prevnextDatabase({ drift: true });
+  await db.sql`alter table sandbox_base_snapshots add column note text`;
+  const check = await checkAdoption(db.sql);
+  assert.equal(check.adoptable, false);
+  assert.deepEqual(check.drift, ["D2", "D3"]);
+  await assertRefusedUnchanged(db, "not_adoptable", [
+    "unexpected table public.sandbox_base_snapshots: no platform migration explains it",
+  ]);
+});

@@ -81,6 +81,25 @@ Deno.test("runner: a connection terminated mid-file is a MigrationError; earlier
   assert.equal(await recorded(db.sql), 2);
 });
 
+Deno.test("runner: a statement longer than statement_timeout is named and rolled back", async () => {
+  await using db = await freshDatabase({ migrations: "none" });
+  const sleepy = await entry(
+    "0001_sleepy",
+    2_000,
+    "alter table widgets add column colour text",
+    "select pg_sleep(2)",
+  );
+  const error = await failure(
+    migrate({ url: db.url, migrations: [createWidgets, sleepy], statementTimeoutMs: 300 }),
+  );
+  assert.equal(error.reason, "statement_timeout", error.message);
+  assert.match(
+    error.message,
+    /^0001_sleepy: a statement ran longer than statement_timeout \(300 ms\); 0001_sleepy was rolled back \(0000_widgets applied before it stay applied\)$/,
+  );
+  assert.equal(await recorded(db.sql), 1);
+});
+
 Deno.test("runner: a row-lock wait is called a row lock and names the holder and the table", async () => {
   await using db = await freshDatabase({ migrations: "none" });
   await migrate({ url: db.url, migrations: [createWidgets] });
