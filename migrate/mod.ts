@@ -1,8 +1,12 @@
 /**
  * Applies the package's migrations to a PostgreSQL database, safely from several instances at
- * once: an advisory lock serialises runners, `lock_timeout` and `statement_timeout` bound
- * every wait, and a database holding a migration this package does not know is refused.
- * The migrations ship inside the module, so no filesystem is needed.
+ * once and through a connection pooler (PgBouncer in session or transaction mode): each file
+ * runs in its own transaction under a transaction-level advisory lock, with `SET LOCAL`
+ * timeouts read back before any DDL and short lock waits retried with backoff. A database
+ * holding history this package cannot explain is refused without writing anything, and a
+ * pre-vNext database is adopted only when its schema is the one its history explains
+ * ({@linkcode checkAdoption}). The migrations ship inside the module, so no filesystem is
+ * needed.
  *
  * @example Run at deploy time
  * ```ts ignore
@@ -15,14 +19,24 @@
  * @module
  */
 export {
+  entryHash,
   migrate,
   type MigrateOptions,
   type MigrateReport,
-  MIGRATION_LOCK_KEY,
   MigrationError,
   type MigrationFailure,
+  type MigrationProgress,
   pendingMigrations,
 } from "./runner.ts";
+export { ADOPTED_TAG, type AdoptionCheck, checkAdoption } from "./adoption.ts";
+export {
+  lockKeyFor,
+  MIGRATION_LOCK_KEY,
+  MIGRATION_LOCK_NAME,
+  MONITOR_APPLICATION_NAME,
+  RUNNER_APPLICATION_NAME,
+} from "./locks.ts";
+export { redactDatabaseUrl } from "./url.ts";
 export {
   analyzeHistory,
   type HistoryAnalysis,

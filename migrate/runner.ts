@@ -1,38 +1,105 @@
 /**
- * A migration runner that is safe to start from several deploy instances at once.
+ * A migration runner that is safe to start from several deploy instances at once, directly or
+ * through a connection pooler.
  *
- * It serialises runners with a PostgreSQL advisory lock, bounds every wait with `lock_timeout`
- * and `statement_timeout`, refuses databases that hold migrations it does not know, and then
- * hands the pending migrations to drizzle's own migrator, which applies them in one
- * transaction and records them in `drizzle.__drizzle_migrations`.
+ * Each pending migration file runs in one transaction of its own, which:
+ *
+ * 1. takes the runners' transaction-level advisory lock (`pg_advisory_xact_lock`, key
+ *    {@linkcode MIGRATION_LOCK_KEY}), waiting at most `runnerWaitMs` for another runner;
+ * 2. re-reads `drizzle.__drizzle_migrations` under that lock and picks the next file to apply
+ *    (a file another runner applied meanwhile is skipped), refusing a history it cannot explain;
+ *    a pre-vNext database is checked for adoption here ({@linkcode checkAdoption});
+ * 3. sets `lock_timeout` and `statement_timeout` with `SET LOCAL` and reads them back with
+ *    `SHOW`, refusing to run any statement when they did not take;
+ * 4. runs the file's statements, then records the file as drizzle-orm's migrator does (a row
+ *    `(hash, created_at)` in `drizzle.__drizzle_migrations`, the schema and table created in the
+ *    same transaction when missing). The adoption row of `0000_baseline` goes into the
+ *    transaction of the first file that then runs, so a refusal leaves no trace.
+ *
+ * A statement that waits longer than `lockTimeoutMs` for a lock rolls the whole file back; the
+ * file is retried with jittered exponential backoff until `lockRetryBudgetMs` is spent, so a long
+ * reader never freezes the tables the file already locked for longer than one short wait. While
+ * a statement waits, a second connection reads who blocks it (`pg_blocking_pids`, `pg_locks`,
+ * `pg_stat_activity`), and the final error names that session, its query and the table.
+ *
+ * **Through a connection pooler.** The runner keeps no session state across transactions: no
+ * startup parameter other than `application_name`, no session advisory lock, no prepared
+ * statement (`prepare: false`), settings only with `SET LOCAL` inside each file's transaction.
+ * It is therefore correct behind PgBouncer in session and in transaction mode (as Supabase's
+ * and Neon's poolers are), and concurrent runners still apply each file exactly once. A pooler
+ * that cannot run a transaction on one server connection (statement mode) is not supported.
+ *
+ * Before connecting, every entry's hash is recomputed from its statements: an edited entry is
+ * refused.
  *
  * @module
  */
 import postgres from "postgres";
-import { PostgresJsSession } from "drizzle-orm/postgres-js";
-import { PgDialect } from "drizzle-orm/pg-core";
 import type { MigrationEntry } from "./types.ts";
 import {
+  analyzeHistory,
   MIGRATIONS_SCHEMA,
   MIGRATIONS_TABLE,
+  PLATFORM_HISTORY,
   readRecordedMigrations,
   type RecordedMigration,
 } from "./history.ts";
+import { checkAdoption } from "./adoption.ts";
+import {
+  describeAdvisoryHolders,
+  describeLockWait,
+  type LockWait,
+  LockWaitMonitor,
+  MIGRATION_LOCK_KEY,
+  MONITOR_APPLICATION_NAME,
+  readAdvisoryHolders,
+  RUNNER_APPLICATION_NAME,
+} from "./locks.ts";
 import { migrations as bundledMigrations } from "../migrations/bundle.ts";
+
+export { MIGRATION_LOCK_KEY } from "./locks.ts";
 
 /** Options of {@linkcode migrate}. */
 export interface MigrateOptions {
-  /** PostgreSQL connection string of the database to migrate. */
+  /** PostgreSQL connection string of the database to migrate (direct or through a pooler). */
   url: string;
   /** Migrations to apply, oldest first. Defaults to the ones this package ships. */
   migrations?: readonly MigrationEntry[];
-  /** Longest wait for a table lock, in ms (`lock_timeout`). Default 10 000. */
+  /**
+   * Longest wait of one statement for a lock, in ms (`lock_timeout`, per attempt). Default
+   * 1 500: while a statement waits, other sessions queue behind the locks the file already
+   * holds, so the wait is kept short and retried instead.
+   */
   lockTimeoutMs?: number;
+  /**
+   * Total time one file may spend retrying after lock timeouts, in ms, counted from its first
+   * lock timeout. Default 180 000 (3 min); 0 fails at the first lock timeout.
+   */
+  lockRetryBudgetMs?: number;
   /** Longest run of one statement, in ms (`statement_timeout`). Default 1 800 000 (30 min). */
   statementTimeoutMs?: number;
-  /** Longest wait for another runner to finish, in ms. Default 600 000 (10 min). */
+  /** Longest wait for another runner to finish its file, in ms. Default 600 000 (10 min). */
   runnerWaitMs?: number;
+  /**
+   * Called as the run progresses (see {@linkcode MigrationProgress}); an exception it throws is
+   * ignored.
+   */
+  onProgress?: (event: MigrationProgress) => void;
 }
+
+/**
+ * One step of a run, as {@linkcode MigrateOptions.onProgress} receives it: `start` when a file's
+ * statements begin, again on each retry (`index` counts from 1 among the `total` files pending
+ * when the run began, `backendPid` is the server process running it); `retry` after a lock
+ * timeout rolled the file back, before waiting `waitMs`; `adopted` once the adoption of a tag is
+ * committed, which happens with the first file that runs (so it follows that file's `start`);
+ * `end` once the file is committed.
+ */
+export type MigrationProgress =
+  | { kind: "adopted"; tag: string }
+  | { kind: "start"; tag: string; index: number; total: number; backendPid: number }
+  | { kind: "retry"; tag: string; attempt: number; waitMs: number; reason: string }
+  | { kind: "end"; tag: string; elapsedMs: number };
 
 /** What {@linkcode migrate} did. */
 export interface MigrateReport {
@@ -40,36 +107,79 @@ export interface MigrateReport {
   applied: string[];
   /**
    * Tags recorded as applied without running them, because the database already held their
-   * objects from the platform's pre-package migration history (see {@linkcode migrate}).
+   * objects from the platform's pre-package migration history (see {@linkcode checkAdoption}).
    */
   adopted: string[];
-  /** Number of this package's migrations the database already had before this call. */
+  /** Number of this package's migrations recorded by earlier calls or by concurrent runners. */
   alreadyApplied: number;
 }
 
-/** Why a migration run did not happen or did not finish. */
+/**
+ * Why a migration run did not happen or did not finish:
+ *
+ * - `connection`: the database could not be reached, or the connection was lost;
+ * - `integrity`: a migration entry's statements do not hash to its recorded hash (edited);
+ * - `invalid_options`: an option is out of range;
+ * - `unknown_migration`: the recorded history holds a row this package cannot explain, or a
+ *   shipped migration was skipped;
+ * - `not_adoptable`: a pre-vNext database whose schema its history does not explain;
+ * - `runner_wait`: another session held the runners' advisory lock for `runnerWaitMs`;
+ * - `settings`: `lock_timeout` / `statement_timeout` did not take (read back with `SHOW`);
+ * - `lock_timeout`: a statement's lock waits outlasted the retry budget;
+ * - `statement_timeout`: a statement ran longer than `statementTimeoutMs`;
+ * - `statement`: a statement failed (e.g. a precheck refusing a legacy value).
+ */
 export type MigrationFailure =
   | "connection"
+  | "integrity"
+  | "invalid_options"
   | "unknown_migration"
+  | "not_adoptable"
+  | "runner_wait"
+  | "settings"
   | "lock_timeout"
   | "statement_timeout"
-  | "runner_wait"
   | "statement";
 
-/** Raised by {@linkcode migrate}; the database is left exactly as it was before the call. */
+/**
+ * Raised by {@linkcode migrate} for every failure, with a one-line message and a
+ * machine-readable {@linkcode MigrationError.reason}.
+ *
+ * What a failure leaves: each file is its own transaction, so the files before the failing one
+ * stay applied and recorded, the failing file is rolled back entirely, and no later file is
+ * attempted; a rerun continues from there. A refusal before any file runs (`integrity`,
+ * `unknown_migration`, `not_adoptable`, or `connection` / `runner_wait` / `settings` on the
+ * first file) writes nothing, not even an adoption row. When the connection is lost while a
+ * file commits, that file is either applied and recorded or not at all; the rerun tells which.
+ */
 export class MigrationError extends Error {
   /** Machine-readable reason. */
   readonly reason: MigrationFailure;
+  /** Tags applied by this call before the failure, oldest first. */
+  readonly applied: readonly string[];
   /** Creates the error; `cause` keeps the driver's error when there is one. */
-  constructor(reason: MigrationFailure, message: string, options?: { cause?: unknown }) {
+  constructor(
+    reason: MigrationFailure,
+    message: string,
+    options?: { cause?: unknown; applied?: readonly string[] },
+  ) {
     super(message, options);
     this.name = "MigrationError";
     this.reason = reason;
+    this.applied = options?.applied ?? [];
   }
 }
 
-/** Advisory lock key shared by every runner of this package ("proliferate-core" as 64 bits). */
-export const MIGRATION_LOCK_KEY = 0x70726f6c69666572n;
+const DEFAULTS = {
+  lockTimeoutMs: 1_500,
+  lockRetryBudgetMs: 180_000,
+  statementTimeoutMs: 1_800_000,
+  runnerWaitMs: 600_000,
+};
+
+/** Backoff between lock-timeout retries: base, cap (ms); each wait is jittered by ±50 %. */
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 15_000;
 
 /**
  * Applies the pending migrations to the database at `url` and reports what it applied.
@@ -77,105 +187,378 @@ export const MIGRATION_LOCK_KEY = 0x70726f6c69666572n;
  * @example Migrate a database during a deploy
  * ```ts ignore
  * import { migrate } from "@proliferate/core/migrate";
- * const report = await migrate({ url: Deno.env.get("DATABASE_URL")! });
+ * const report = await migrate({
+ *   url: Deno.env.get("DATABASE_URL")!,
+ *   onProgress: (event) => console.log(event.kind, event.tag),
+ * });
  * console.log(report.applied.length ? `applied ${report.applied.join(", ")}` : "up to date");
  * ```
  */
 export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const entries = options.migrations ?? bundledMigrations;
-  const lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
-  const statementTimeoutMs = options.statementTimeoutMs ?? 1_800_000;
-  const runnerWaitMs = options.runnerWaitMs ?? 600_000;
-  // One connection: the advisory lock, the settings and drizzle's transaction share a session.
-  const client = postgres(options.url, {
+  const settings = {
+    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULTS.lockTimeoutMs,
+    lockRetryBudgetMs: options.lockRetryBudgetMs ?? DEFAULTS.lockRetryBudgetMs,
+    statementTimeoutMs: options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
+    runnerWaitMs: options.runnerWaitMs ?? DEFAULTS.runnerWaitMs,
+  };
+  for (const [name, value] of Object.entries(settings)) {
+    const least = name === "lockRetryBudgetMs" ? 0 : 1;
+    if (!Number.isSafeInteger(value) || value < least || value > 2_000_000_000) {
+      throw new MigrationError(
+        "invalid_options",
+        `${name} must be a whole number of milliseconds from ${least} to 2000000000, ` +
+          `got ${value}; nothing was applied`,
+      );
+    }
+  }
+  await verifyIntegrity(entries);
+  const progress = (event: MigrationProgress) => {
+    try {
+      options.onProgress?.(event);
+    } catch {
+      // A progress callback cannot stop or break the run.
+    }
+  };
+
+  const clientOptions = (applicationName: string) => ({
     max: 1,
+    prepare: false,
     onnotice: () => {},
     connect_timeout: 10,
-    connection: {
-      application_name: "proliferate-core-migrate",
-      lock_timeout: lockTimeoutMs,
-      statement_timeout: statementTimeoutMs,
-    },
+    idle_timeout: 0,
+    connection: { application_name: applicationName },
   });
+  const client = postgres(options.url, clientOptions(RUNNER_APPLICATION_NAME));
+  let monitorClient: postgres.Sql | undefined;
+  const monitorSql = () =>
+    monitorClient ??= postgres(options.url, clientOptions(MONITOR_APPLICATION_NAME));
+  const applied: string[] = [];
+  const adopted: string[] = [];
   try {
     try {
       await client`select 1`;
     } catch (error) {
       throw new MigrationError(
         "connection",
-        `cannot connect to the database: ${describe(error)}`,
+        `cannot connect to the database: ${describe(error)}; nothing was applied`,
         { cause: error },
       );
     }
-    await acquireRunnerLock(client, runnerWaitMs);
-    try {
-      const recorded = await readRecordedMigrations(client);
-      const adopted = await adoptPreviousHistory(client, entries, recorded);
-      const pending = pendingMigrations(entries, [...recorded, ...adopted.rows]);
-      const dialect = new PgDialect();
-      const session = new PostgresJsSession<
-        postgres.Sql,
-        Record<string, never>,
-        Record<string, never>
-      >(client, dialect, undefined);
-      // One transaction per migration file: a later file never holds the locks of an earlier
-      // one, and a failing file rolls back alone, leaving the database at the previous file.
-      for (const entry of pending) {
-        const upTo = entries.slice(0, entries.indexOf(entry) + 1);
-        try {
-          await dialect.migrate(
-            upTo.map((item) => ({
-              sql: [...item.statements],
-              folderMillis: item.when,
-              hash: item.hash,
-              bps: true,
-            })),
-            session,
-            {
-              migrationsFolder: "(bundled)",
-              migrationsSchema: MIGRATIONS_SCHEMA,
-              migrationsTable: MIGRATIONS_TABLE,
-            },
-          );
-        } catch (error) {
-          throw classify(error, entry.tag, lockTimeoutMs, statementTimeoutMs);
-        }
-      }
-      return {
-        applied: pending.map((entry) => entry.tag),
-        adopted: adopted.tags,
-        alreadyApplied: recorded.filter((row) => row.createdAt >= (entries[0]?.when ?? 0))
-          .length,
-      };
-    } finally {
-      await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`.catch(
-        () => {},
-      );
+    // Open the monitor's connection now, so it can look as soon as a statement waits; a
+    // monitor that cannot connect only costs the blocker's name in a lock_timeout message.
+    await monitorSql()`select 1`.catch(() => {});
+    const monitor = new LockWaitMonitor(lazySql(monitorSql));
+    let total: number | undefined;
+    let index = 0;
+    for (;;) {
+      const step = await runNextFile({
+        client,
+        monitor,
+        monitorSql,
+        entries,
+        settings,
+        progress,
+        applied,
+        position: () => ({ index: index + 1, total: total ?? 0 }),
+        setTotal: (pending) => {
+          total ??= pending;
+        },
+      });
+      if (step.kind === "done") break;
+      index++;
+      if (step.adopted) adopted.push(step.adopted);
+      if (step.applied) applied.push(step.applied);
     }
+    return {
+      applied,
+      adopted,
+      alreadyApplied: entries.length - applied.length - adopted.length,
+    };
+  } catch (error) {
+    if (error instanceof MigrationError) {
+      throw applied.length > 0 && error.applied.length === 0
+        ? new MigrationError(error.reason, error.message, { cause: error.cause, applied })
+        : error;
+    }
+    throw new MigrationError(
+      isConnectionLoss(error) ? "connection" : "statement",
+      `migration run failed: ${describe(error)}${appliedClause(applied)}`,
+      { cause: error, applied },
+    );
   } finally {
-    await client.end({ timeout: 5 });
+    // Nothing is in flight here; a connection lost mid-file stays reserved, so do not wait on it.
+    await client.end({ timeout: 1 }).catch(() => {});
+    await monitorClient?.end({ timeout: 1 }).catch(() => {});
   }
 }
 
-async function acquireRunnerLock(client: postgres.Sql, waitMs: number): Promise<void> {
-  const deadline = Date.now() + waitMs;
+/** A postgres.Sql that connects only when first used (the monitor is rarely needed). */
+function lazySql(get: () => postgres.Sql): postgres.Sql {
+  return ((...args: Parameters<postgres.Sql>) => get()(...args)) as unknown as postgres.Sql;
+}
+
+interface RunContext {
+  client: postgres.Sql;
+  monitor: LockWaitMonitor;
+  monitorSql: () => postgres.Sql;
+  entries: readonly MigrationEntry[];
+  settings: typeof DEFAULTS;
+  progress: (event: MigrationProgress) => void;
+  applied: readonly string[];
+  position: () => { index: number; total: number };
+  setTotal: (pending: number) => void;
+}
+
+type Step =
+  | { kind: "done" }
+  | { kind: "ran"; adopted?: string; applied?: string };
+
+/** Thrown inside a file's transaction to roll it back and end the run with `error`. */
+class Abort {
+  constructor(readonly error: MigrationError) {}
+}
+
+/** Runs the next pending file, with lock-timeout retries; "done" when nothing is pending. */
+async function runNextFile(context: RunContext): Promise<Step> {
+  const { settings, progress } = context;
+  let attempt = 0;
+  let firstTimeoutAt: number | undefined;
+  let lastWait: LockWait | undefined;
   for (;;) {
-    const [row] = await client<{ locked: boolean }[]>`
-      select pg_try_advisory_lock(${MIGRATION_LOCK_KEY.toString()}::bigint) as locked`;
-    if (row.locked) return;
-    if (Date.now() >= deadline) {
+    attempt++;
+    const outcome = await attemptFile(context);
+    if (outcome.kind !== "lock_timeout") return outcome;
+    lastWait = outcome.wait ?? lastWait;
+    firstTimeoutAt ??= Date.now();
+    const spent = Date.now() - firstTimeoutAt;
+    const backoff = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+    const waitMs = Math.round(backoff * (0.5 + Math.random()));
+    const what = lastWait ? describeLockWait(lastWait) : "a lock held by another session";
+    if (spent + waitMs + settings.lockTimeoutMs > settings.lockRetryBudgetMs) {
       throw new MigrationError(
-        "runner_wait",
-        `another migration runner held the advisory lock for more than ${waitMs} ms; nothing was applied`,
+        "lock_timeout",
+        `${outcome.tag}: waited for ${what}; lock_timeout (${settings.lockTimeoutMs} ms) was ` +
+          `reached on each of ${attempt} attempt(s) within the retry budget ` +
+          `(${settings.lockRetryBudgetMs} ms); ${outcome.tag} was rolled back each time` +
+          `${appliedClause(context.applied)}. End or wait for the blocking session, then rerun`,
+        { cause: outcome.cause },
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    progress({
+      kind: "retry",
+      tag: outcome.tag,
+      attempt,
+      waitMs,
+      reason: `lock_timeout after ${settings.lockTimeoutMs} ms waiting for ${what}`,
+    });
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
+
+type Attempt =
+  | Step
+  | { kind: "lock_timeout"; tag: string; wait: LockWait | undefined; cause: unknown };
+
+/** One transaction: lock, re-read history, maybe adopt, set timeouts, run one file, record. */
+async function attemptFile(context: RunContext): Promise<Attempt> {
+  const { client, monitor, entries, settings, progress } = context;
+  let phase = "lock" as "lock" | "plan" | "run";
+  let tag = "";
+  let startedAt = 0;
+  let adoptedTag: string | undefined;
+  let waitSeen: LockWait | undefined;
+  try {
+    // postgres.js's begin() sends ROLLBACK on the same connection when the callback throws;
+    // on a connection that is gone that write fails outside any promise (an uncaught
+    // TypeError). So once the connection is lost, the callback never settles: begin() itself
+    // rejects when the socket closes, and nothing more is written to the dead connection.
+    const lost = { value: false };
+    const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+      if (lost.value) return await new Promise<never>(() => {});
+      try {
+        return await work();
+      } catch (error) {
+        if (!isConnectionLoss(error)) throw error;
+        lost.value = true;
+        return await new Promise<never>(() => {});
+      }
+    };
+    const transaction = client.begin(async (tx): Promise<Step> => {
+      const [{ pid }] = await guard(() => tx<{ pid: number }[]>`select pg_backend_pid() as pid`);
+      // Wait for another runner with a bound of its own, whatever the server's defaults are.
+      await guard(() => setLocal(tx, settings.runnerWaitMs, settings.runnerWaitMs + 10_000));
+      await guard(() => tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`);
+      phase = "plan";
+      const recorded = await guard(() => readRecordedMigrations(tx));
+      const history = analyzeHistory(recorded, entries);
+      let known: readonly RecordedMigration[] = recorded;
+      let adopt: MigrationEntry | undefined;
+      if (history.kind === "platform") {
+        const check = await guard(() => checkAdoption(tx, entries));
+        if (!check.adoptable) {
+          throw new Abort(
+            new MigrationError(
+              "not_adoptable",
+              `the database has the platform's pre-vNext history, but its schema is not what ` +
+                `that history explains: ` +
+                `${check.problems.join("; ")}; nothing was changed`,
+            ),
+          );
+        }
+        adopt = entries[0];
+        known = [...recorded, { hash: adopt.hash, createdAt: adopt.when }];
+      }
+      const pending = pendingMigrations(entries, known);
+      context.setTotal(pending.length);
+      const entry = pending[0];
+      if (!entry && !adopt) return { kind: "done" };
+      tag = entry?.tag ?? adopt!.tag;
+      phase = "run";
+      await guard(() => setLocal(tx, settings.lockTimeoutMs, settings.statementTimeoutMs));
+      await guard(() => ensureHistoryTable(tx));
+      if (adopt) {
+        await guard(() => recordMigration(tx, adopt!));
+        adoptedTag = adopt.tag;
+      }
+      if (!entry) return { kind: "ran", adopted: adoptedTag };
+      const { index, total } = context.position();
+      startedAt = performance.now();
+      progress({ kind: "start", tag: entry.tag, index, total, backendPid: pid });
+      monitor.watch(pid);
+      try {
+        for (const statement of entry.statements) {
+          if (statement.trim() === "") continue;
+          await guard(() => tx.unsafe(statement));
+        }
+      } finally {
+        await monitor.stop();
+        waitSeen = monitor.lastWait;
+      }
+      await guard(() => recordMigration(tx, entry));
+      return { kind: "ran", adopted: adoptedTag, applied: entry.tag };
+    });
+    transaction.catch((error) => {
+      if (isConnectionLoss(error)) lost.value = true;
+    });
+    const step = await transaction;
+    if (step.kind === "ran") {
+      if (step.adopted) progress({ kind: "adopted", tag: step.adopted });
+      if (step.applied) {
+        progress({
+          kind: "end",
+          tag: step.applied,
+          elapsedMs: Math.round(performance.now() - startedAt),
+        });
+      }
+    }
+    return step;
+  } catch (error) {
+    if (error instanceof Abort) throw error.error;
+    if (error instanceof MigrationError) throw error;
+    const code = errorCode(error);
+    if (phase === "lock" && code === "55P03") {
+      const holders = await readAdvisoryHolders(context.monitorSql()).catch(() => undefined);
+      throw new MigrationError(
+        "runner_wait",
+        `the runners' advisory lock was held for more than ${settings.runnerWaitMs} ms by ` +
+          `${holders ? describeAdvisoryHolders(holders) : "another session"}` +
+          `${appliedClause(context.applied)}; rerun once it is released`,
+        { cause: error },
+      );
+    }
+    if (phase === "run" && code === "55P03") {
+      return { kind: "lock_timeout", tag, wait: waitSeen, cause: error };
+    }
+    throw classify(error, tag, phase, settings, context.applied);
+  }
+}
+
+/** `SET LOCAL` both timeouts, then reads them back with `SHOW`; refuses when they differ. */
+async function setLocal(
+  tx: postgres.TransactionSql,
+  lockTimeoutMs: number,
+  statementTimeoutMs: number,
+): Promise<void> {
+  // Both values are validated integers: nothing user-supplied reaches the SQL text.
+  await tx.unsafe(`set local lock_timeout = '${lockTimeoutMs}ms'`);
+  await tx.unsafe(`set local statement_timeout = '${statementTimeoutMs}ms'`);
+  const [lock] = await tx.unsafe<{ lock_timeout: string }[]>("show lock_timeout");
+  const [statement] = await tx.unsafe<{ statement_timeout: string }[]>("show statement_timeout");
+  const lockShown = durationMs(lock?.lock_timeout);
+  const statementShown = durationMs(statement?.statement_timeout);
+  if (lockShown !== lockTimeoutMs || statementShown !== statementTimeoutMs) {
+    throw new Abort(
+      new MigrationError(
+        "settings",
+        `the server did not take the runner's timeouts (lock_timeout ${lockTimeoutMs} ms shows ` +
+          `${JSON.stringify(lock?.lock_timeout)}, statement_timeout ${statementTimeoutMs} ms ` +
+          `shows ${JSON.stringify(statement?.statement_timeout)}), so no statement was run; ` +
+          `connect directly or through a pooler that passes SET LOCAL on`,
+      ),
+    );
+  }
+}
+
+/** Milliseconds of a `SHOW` duration (`1500ms`, `2s`, `30min`, `1h`, `1d`, `0`). */
+export function durationMs(shown: string | undefined): number | undefined {
+  if (shown === undefined) return undefined;
+  const match = /^(\d+)(ms|s|min|h|d)?$/.exec(shown.trim());
+  if (!match) return undefined;
+  const factor = { ms: 1, s: 1_000, min: 60_000, h: 3_600_000, d: 86_400_000 }[
+    (match[2] ?? "ms") as "ms"
+  ];
+  return Number(match[1]) * factor;
+}
+
+/** Creates drizzle's history schema and table when missing, as drizzle-orm's migrator does. */
+async function ensureHistoryTable(tx: postgres.TransactionSql): Promise<void> {
+  const [{ schema, table }] = await tx<{ schema: boolean; table: boolean }[]>`
+    select exists(select 1 from pg_namespace where nspname = ${MIGRATIONS_SCHEMA}) as schema,
+           to_regclass(${`${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE}`}) is not null as table`;
+  if (!schema) await tx`create schema if not exists ${tx(MIGRATIONS_SCHEMA)}`;
+  if (!table) {
+    await tx`
+      create table if not exists ${tx(MIGRATIONS_SCHEMA)}.${tx(MIGRATIONS_TABLE)} (
+        id serial primary key, hash text not null, created_at bigint)`;
+  }
+}
+
+async function recordMigration(tx: postgres.TransactionSql, entry: MigrationEntry): Promise<void> {
+  await tx`
+    insert into ${tx(MIGRATIONS_SCHEMA)}.${tx(MIGRATIONS_TABLE)} (hash, created_at)
+    values (${entry.hash}, ${entry.when})`;
+}
+
+/** The file text an entry ships: its statements joined on drizzle's breakpoint marker. */
+export function entryText(entry: MigrationEntry): string {
+  return entry.statements.join("--> statement-breakpoint");
+}
+
+/** SHA-256 (lowercase hex) of an entry's file text, the hash drizzle records. */
+export async function entryHash(entry: MigrationEntry): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(entryText(entry)));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Refuses entries whose statements do not hash to their `hash` (an edited bundle). */
+async function verifyIntegrity(entries: readonly MigrationEntry[]): Promise<void> {
+  for (const entry of entries) {
+    if (await entryHash(entry) !== entry.hash) {
+      throw new MigrationError(
+        "integrity",
+        `migration ${entry.tag} was edited: its statements do not hash to ${
+          entry.hash.slice(0, 12)
+        }…, the hash it ships with; nothing was applied (reinstall the package)`,
+      );
+    }
   }
 }
 
 /**
- * Returns the entries drizzle would apply, after refusing a database whose history this
- * package cannot explain: a recorded migration it does not ship, or a shipped one skipped.
+ * Returns the entries still to apply, after refusing a history this package cannot explain:
+ * a row that is neither one of `entries` nor (older than the first entry) one of the platform's
+ * pre-vNext rows, platform history not yet adopted, or a shipped migration skipped.
  */
 export function pendingMigrations(
   entries: readonly MigrationEntry[],
@@ -183,27 +566,35 @@ export function pendingMigrations(
 ): MigrationEntry[] {
   const known = new Map(entries.map((entry) => [entry.hash, entry]));
   const first = entries[0]?.when ?? 0;
-  // Rows older than the package's first migration are the platform's earlier history.
-  const unknown = recorded.filter((row) => !known.has(row.hash) && row.createdAt >= first);
+  const platform = new Set(PLATFORM_HISTORY.map((m) => `${m.hash}@${m.when}`));
+  const isPlatform = (row: RecordedMigration) =>
+    row.createdAt < first && platform.has(`${row.hash}@${row.createdAt}`);
+  const unknown = recorded.filter((row) => !known.has(row.hash) && !isPlatform(row));
   if (unknown.length > 0) {
-    const list = unknown.map((row) => `${row.hash.slice(0, 12)}… (created_at ${row.createdAt})`);
+    const older = unknown.filter((row) => row.createdAt < first);
+    const list = unknown.slice(0, 5).map((row) =>
+      `${row.hash.slice(0, 12)}… (created_at ${row.createdAt})`
+    );
     throw new MigrationError(
       "unknown_migration",
       `the database has ${unknown.length} migration(s) this package does not know: ` +
-        `${
-          list.join(", ")
-        }; it was migrated by a newer or different version, so nothing was applied`,
+        `${list.join(", ")}${unknown.length > 5 ? ", …" : ""}; ` +
+        (older.length === unknown.length
+          ? `they are older than ${entries[0]?.tag} and not the platform's pre-vNext history`
+          : "it was migrated by a newer or different version") +
+        ", so nothing was applied",
     );
   }
-  const last = recorded.reduce((max, row) => Math.max(max, row.createdAt), 0);
-  const recordedHashes = new Set(recorded.map((row) => row.hash));
-  if (last > 0 && last < first) {
+  const ours = recorded.filter((row) => known.has(row.hash));
+  if (ours.length === 0 && recorded.length > 0) {
     throw new MigrationError(
       "unknown_migration",
-      "the database has migration history from before this package but it was not adopted; " +
+      "the database has the platform's pre-vNext history but its baseline was not adopted; " +
         "nothing was applied",
     );
   }
+  const last = ours.reduce((max, row) => Math.max(max, row.createdAt), 0);
+  const recordedHashes = new Set(ours.map((row) => row.hash));
   const skipped = entries.filter((entry) => entry.when <= last && !recordedHashes.has(entry.hash));
   if (skipped.length > 0) {
     throw new MigrationError(
@@ -215,81 +606,76 @@ export function pendingMigrations(
   return entries.filter((entry) => entry.when > last);
 }
 
-/**
- * A pre-vNext production database carries the platform's earlier drizzle history (rows older
- * than this package's first migration, with hashes this package never shipped) and already
- * holds every object of the baseline migration. Such a database adopts the baseline: its row is
- * recorded without running it, so that only the vNext upgrade runs. A database with that
- * history but without every baseline table is refused.
- */
-async function adoptPreviousHistory(
-  client: postgres.Sql,
-  entries: readonly MigrationEntry[],
-  recorded: readonly RecordedMigration[],
-): Promise<{ tags: string[]; rows: RecordedMigration[] }> {
-  const baseline = entries[0];
-  if (!baseline) return { tags: [], rows: [] };
-  const older = recorded.filter((row) => row.createdAt < baseline.when);
-  const ours = recorded.filter((row) => row.createdAt >= baseline.when);
-  if (older.length === 0 || ours.length > 0) return { tags: [], rows: [] };
-  const tables = baselineTables(baseline);
-  if (tables.length === 0) return { tags: [], rows: [] };
-  const present = await client<{ name: string }[]>`
-    select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname in ${client(tables)}`;
-  const found = new Set(present.map((row) => row.name));
-  const missing = tables.filter((name) => !found.has(name));
-  if (missing.length > 0) {
-    throw new MigrationError(
-      "unknown_migration",
-      `the database has earlier migration history but lacks baseline table(s) ` +
-        `${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""}; nothing was applied`,
-    );
-  }
-  await client`
-    insert into ${client(MIGRATIONS_SCHEMA)}.${client(MIGRATIONS_TABLE)} (hash, created_at)
-    values (${baseline.hash}, ${baseline.when})`;
-  return { tags: [baseline.tag], rows: [{ hash: baseline.hash, createdAt: baseline.when }] };
+const CONNECTION_CODES = new Set([
+  "57P01", // admin_shutdown (pg_terminate_backend)
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now
+  "08000",
+  "08003",
+  "08006",
+  "08001",
+  "08004",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+]);
+
+function errorCode(error: unknown): string | undefined {
+  const own = (error as { code?: unknown } | null)?.code;
+  if (typeof own === "string") return own;
+  const inner = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof inner === "string" ? inner : undefined;
 }
 
-function baselineTables(baseline: MigrationEntry): string[] {
-  const names: string[] = [];
-  for (const statement of baseline.statements) {
-    const pattern =
-      /create table (?:if not exists )?(?:"public"\.)?(?:"([^"]+)"|([a-z_][a-z0-9_]*))/gi;
-    for (const match of statement.matchAll(pattern)) names.push(match[1] ?? match[2]);
-  }
-  return names;
+function isConnectionLoss(error: unknown): boolean {
+  const code = errorCode(error);
+  if (code && CONNECTION_CODES.has(code)) return true;
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === "ConnectionRefused" || name === "ConnectionReset" || name === "BrokenPipe";
+}
+
+function appliedClause(applied: readonly string[]): string {
+  return applied.length > 0 ? ` (${applied.join(", ")} applied before it stay applied)` : "";
 }
 
 function classify(
   error: unknown,
   tag: string,
-  lockTimeoutMs: number,
-  statementTimeoutMs: number,
+  phase: "lock" | "plan" | "run",
+  settings: typeof DEFAULTS,
+  applied: readonly string[],
 ): MigrationError {
-  const code = (error as { code?: string }).code ??
-    (error as { cause?: { code?: string } }).cause?.code;
-  if (code === "55P03") {
+  const where = tag ? `${tag}: ` : "";
+  const rolledBack = tag ? `; ${tag} was rolled back` : "; nothing was changed by it";
+  if (isConnectionLoss(error)) {
     return new MigrationError(
-      "lock_timeout",
-      `${tag}: a table lock was not granted within lock_timeout (${lockTimeoutMs} ms): another ` +
-        `session holds it; ${tag} was rolled back`,
-      { cause: error },
+      "connection",
+      `${where}the connection to the database was lost (${describe(error)})${
+        tag ? `; ${tag} was rolled back unless its commit had reached the server` : ""
+      }${appliedClause(applied)}; rerun to continue`,
+      { cause: error, applied },
     );
   }
-  if (code === "57014") {
+  const code = errorCode(error);
+  if (code === "57014" && phase === "run") {
     return new MigrationError(
       "statement_timeout",
-      `${tag}: a statement ran longer than statement_timeout (${statementTimeoutMs} ms); ` +
-        `${tag} was rolled back`,
-      { cause: error },
+      `${where}a statement ran longer than statement_timeout (${settings.statementTimeoutMs} ms)` +
+        `${rolledBack}${appliedClause(applied)}`,
+      { cause: error, applied },
     );
   }
   return new MigrationError(
     "statement",
-    `${tag} failed: ${describe(error)}; ${tag} was rolled back`,
-    { cause: error },
+    `${tag ? `${tag} failed` : "the migration history could not be read"}: ${describe(error)}` +
+      `${rolledBack}${appliedClause(applied)}`,
+    { cause: error, applied },
   );
 }
 

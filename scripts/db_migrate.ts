@@ -6,7 +6,7 @@
  * @module
  */
 import postgres from "postgres";
-import { migrate, MigrationError } from "../migrate/mod.ts";
+import { migrate, MigrationError, redactDatabaseUrl } from "../migrate/mod.ts";
 import { type PostgresServer, startEmbeddedPostgres } from "./_postgres.ts";
 
 const dataDir = new URL("../.pgdata/data", import.meta.url).pathname;
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   let server: PostgresServer;
   if (fromEnv) {
     server = { url: fromEnv, source: "DATABASE_URL", stop: () => Promise.resolve() };
-    console.log(`database: DATABASE_URL (${redactUrl(fromEnv)})`);
+    console.log(`database: DATABASE_URL (${redactDatabaseUrl(fromEnv)})`);
   } else {
     server = await startEmbeddedPostgres({ dataDir, persistent: true });
     console.log(
@@ -45,10 +45,6 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 }
 
 try {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { migrate, type MigrationEntry, MigrationError } from "../migrate/mod.ts";
+import { entryHash, migrate, type MigrationEntry, MigrationError } from "../migrate/mod.ts";
 import { connect, freshDatabase } from "./_db.ts";
 
 /** Asserts that `run` rejects with a MigrationError of `reason` whose message matches `message`. */
@@ -16,18 +16,19 @@ function rejectsWithReason(
   });
 }
 
-function entry(tag: string, when: number, ...statements: string[]): MigrationEntry {
-  // The hash only has to identify the entry; real ones are SHA-256 of the file.
-  return { tag, when, hash: `${tag}-${statements.join("|").length}`, statements };
+/** An entry whose hash is the SHA-256 of its file text, as the runner checks. */
+async function entry(tag: string, when: number, ...statements: string[]): Promise<MigrationEntry> {
+  const draft = { tag, when, hash: "", statements };
+  return { ...draft, hash: await entryHash(draft) };
 }
 
-const createWidgets = entry(
+const createWidgets = await entry(
   "0000_widgets",
   1_000,
   "create table widgets (id int primary key, name text not null)",
   "insert into widgets values (1, 'first')",
 );
-const addColour = entry("0001_colour", 2_000, "alter table widgets add column colour text");
+const addColour = await entry("0001_colour", 2_000, "alter table widgets add column colour text");
 
 async function columnsOf(sql: ReturnType<typeof connect>, table: string): Promise<string[]> {
   const rows = await sql<{ column_name: string }[]>`
@@ -36,16 +37,17 @@ async function columnsOf(sql: ReturnType<typeof connect>, table: string): Promis
   return rows.map((row) => row.column_name);
 }
 
-Deno.test("migrate: four runners at once, exactly one applies, the others find nothing", async () => {
+Deno.test("migrate: four runners at once apply each file exactly once between them", async () => {
   await using db = await freshDatabase({ migrations: "none" });
   const reports = await Promise.all(
     [1, 2, 3, 4].map(() => migrate({ url: db.url, migrations: [createWidgets, addColour] })),
   );
-  const appliers = reports.filter((report) => report.applied.length > 0);
-  assert.equal(appliers.length, 1);
-  assert.deepEqual(appliers[0].applied, ["0000_widgets", "0001_colour"]);
-  for (const report of reports.filter((r) => r.applied.length === 0)) {
-    assert.equal(report.alreadyApplied, 2);
+  // Each file is one transaction under the advisory lock: files may go to different runners,
+  // but every file is applied by exactly one of them.
+  const applied = reports.flatMap((report) => report.applied).sort();
+  assert.deepEqual(applied, ["0000_widgets", "0001_colour"]);
+  for (const report of reports) {
+    assert.equal(report.alreadyApplied + report.applied.length, 2);
   }
   const [{ n }] = await db.sql<{ n: number }[]>`
     select count(*)::int as n from drizzle.__drizzle_migrations`;
@@ -57,7 +59,7 @@ Deno.test("migrate: a migration failing part-way changes nothing, and a rerun af
   await using db = await freshDatabase({ migrations: "none" });
   await migrate({ url: db.url, migrations: [createWidgets] });
   await db.sql`insert into widgets values (2, 'second')`;
-  const broken = entry(
+  const broken = await entry(
     "0001_colour",
     2_000,
     "alter table widgets add column colour text",
@@ -81,18 +83,27 @@ Deno.test("migrate: a migration failing part-way changes nothing, and a rerun af
   assert.deepEqual(await columnsOf(db.sql, "widgets"), ["id", "name", "colour"]);
 });
 
-Deno.test("migrate: a table lock held elsewhere fails fast, naming lock_timeout", async () => {
+Deno.test("migrate: a table lock held elsewhere fails fast, naming lock_timeout and the holder", async () => {
   await using db = await freshDatabase({ migrations: "none" });
   await migrate({ url: db.url, migrations: [createWidgets] });
   const holder = connect(db.url, 1);
   try {
     await holder.begin(async (tx) => {
       await tx`select * from widgets`; // ACCESS SHARE until the transaction ends
+      const [{ pid }] = await tx<{ pid: number }[]>`select pg_backend_pid() as pid`;
       const started = performance.now();
       await rejectsWithReason(
-        migrate({ url: db.url, migrations: [createWidgets, addColour], lockTimeoutMs: 300 }),
+        migrate({
+          url: db.url,
+          migrations: [createWidgets, addColour],
+          lockTimeoutMs: 800,
+          lockRetryBudgetMs: 0,
+        }),
         "lock_timeout",
-        /lock_timeout \(300 ms\)/,
+        new RegExp(
+          `^0001_colour: waited for a table lock \\(AccessExclusiveLock\\) on widgets, held by ` +
+            `pid ${pid} .*lock_timeout \\(800 ms\\)`,
+        ),
       );
       assert.ok(performance.now() - started < 5_000, "the runner must not hang on the lock");
     });
@@ -105,7 +116,7 @@ Deno.test("migrate: a table lock held elsewhere fails fast, naming lock_timeout"
 Deno.test("migrate: a database holding a migration this package does not know is refused", async () => {
   await using db = await freshDatabase({ migrations: "none" });
   await migrate({ url: db.url, migrations: [createWidgets, addColour] });
-  const newer = entry("0002_unknown", 3_000, "alter table widgets add column size int");
+  const newer = await entry("0002_unknown", 3_000, "alter table widgets add column size int");
   await migrate({ url: db.url, migrations: [createWidgets, addColour, newer] });
   await rejectsWithReason(
     migrate({ url: db.url, migrations: [createWidgets, addColour] }),
@@ -124,7 +135,7 @@ Deno.test("migrate: an unreachable database gives a one-line connection error", 
 
 Deno.test("migrate: each file is its own transaction; a failing file keeps the earlier ones", async () => {
   await using db = await freshDatabase({ migrations: "none" });
-  const broken = entry(
+  const broken = await entry(
     "0001_colour",
     2_000,
     "alter table widgets add column colour text",
@@ -141,45 +152,30 @@ Deno.test("migrate: each file is its own transaction; a failing file keeps the e
   assert.deepEqual(await columnsOf(db.sql, "widgets"), ["id", "name"]);
 });
 
-Deno.test("migrate: a database with earlier history and the baseline's tables adopts the baseline", async (t) => {
+Deno.test("migrate: earlier history that is not the platform's is refused, and nothing is written", async () => {
   await using db = await freshDatabase({ migrations: "none" });
-  // The platform's own history: tables made by earlier migrations, recorded with other hashes.
-  await db.sql.unsafe(createWidgets.statements.join(";"));
   await db.sql`create schema drizzle`;
   await db
     .sql`create table drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`;
   await db
     .sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('old-a', 10), ('old-b', 20)`;
-
-  await t.step("the baseline is adopted, not run, and the rest applies", async () => {
-    const report = await migrate({ url: db.url, migrations: [createWidgets, addColour] });
-    assert.deepEqual(report.adopted, ["0000_widgets"]);
-    assert.deepEqual(report.applied, ["0001_colour"]);
-    const rows = await db.sql`select id from widgets`;
-    assert.equal(rows.length, 1, "adoption must not run the baseline's statements again");
-    assert.deepEqual(await columnsOf(db.sql, "widgets"), ["id", "name", "colour"]);
-  });
-
-  await t.step("a second run finds nothing to do", async () => {
-    const report = await migrate({ url: db.url, migrations: [createWidgets, addColour] });
-    assert.deepEqual(report.applied, []);
-    assert.deepEqual(report.adopted, []);
-    assert.equal(report.alreadyApplied, 2);
-  });
-});
-
-Deno.test("migrate: earlier history without the baseline's tables is refused", async () => {
-  await using db = await freshDatabase({ migrations: "none" });
-  await db.sql`create schema drizzle`;
-  await db
-    .sql`create table drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`;
-  await db.sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('old-a', 10)`;
   await rejectsWithReason(
     migrate({ url: db.url, migrations: [createWidgets, addColour] }),
     "unknown_migration",
-    /lacks baseline table\(s\) widgets/,
+    /2 migration\(s\) this package does not know: old-a… \(created_at 10\), old-b… \(created_at 20\); they are older than 0000_widgets and not the platform's pre-vNext history/,
   );
   const [{ present }] = await db.sql<{ present: boolean }[]>`
     select to_regclass('public.widgets') is not null as present`;
   assert.equal(present, false);
+  const rows = await db.sql`select hash from drizzle.__drizzle_migrations order by id`;
+  assert.deepEqual(rows.map((r) => r.hash), ["old-a", "old-b"]);
+});
+
+Deno.test("migrate: an edited entry is refused before connecting", async () => {
+  const edited = { ...addColour, statements: ["alter table widgets add column color text"] };
+  await rejectsWithReason(
+    migrate({ url: "postgres://nobody@127.0.0.1:1/none", migrations: [createWidgets, edited] }),
+    "integrity",
+    /^migration 0001_colour was edited: its statements do not hash to [0-9a-f]{12}…/,
+  );
 });
