@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import {
+  analyzeHistory,
   expectedCatalog,
   migrate,
   type MigrateOptions,
@@ -20,6 +21,7 @@ import {
   type MigrationEntry,
   MigrationError,
   PLATFORM_HISTORY,
+  readRecordedMigrations,
 } from "../migrate/mod.ts";
 import { assertCatalogEquals, introspectCatalog } from "./_catalog.ts";
 import { ALL_MIGRATIONS, BASELINE_MIGRATIONS, connect, freshDatabase } from "./_db.ts";
@@ -234,6 +236,23 @@ poolerTest(
     assert.deepEqual(again.applied, []);
     assert.deepEqual(again.adopted, []);
     assert.equal(again.alreadyApplied, ALL_TAGS.length);
+  },
+);
+
+poolerTest(
+  "the history and the catalog read through the pooler as over a direct connection",
+  async (bouncer) => {
+    await using db = await freshDatabase({ migrations: "all" });
+    await fillPool(bouncer, db.name);
+    // What a read-only command does: no startup parameter, no named prepared statement.
+    const pooled = postgres(bouncer.url(db.name), { max: 1, prepare: false, onnotice: () => {} });
+    try {
+      const recorded = await readRecordedMigrations(pooled);
+      assert.deepEqual(analyzeHistory(recorded, ALL_MIGRATIONS).applied, ALL_TAGS);
+      assertCatalogEquals(await introspectCatalog(pooled), expectedCatalog(LAST_TAG)!);
+    } finally {
+      await pooled.end();
+    }
   },
 );
 
