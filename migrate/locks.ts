@@ -175,12 +175,19 @@ export class LockWaitMonitor {
     }
   }
 
-  /** Stops watching; resolves once no poll is running. */
-  stop(): Promise<void> {
+  /**
+   * Stops watching; resolves once no poll is running, or after `graceMs` at the most: behind a
+   * pooler whose pool is full, a poll can wait long for a server, and the run must not.
+   */
+  stop(graceMs = 250): Promise<void> {
     this.#pid = undefined;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    return this.#polling ?? Promise.resolve();
+    const polling = this.#polling;
+    if (!polling) return Promise.resolve();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs));
+    return Promise.race([polling, grace]).finally(() => clearTimeout(timer));
   }
 }
 

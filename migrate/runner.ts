@@ -245,9 +245,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
         { cause: error },
       );
     }
-    // Open the monitor's connection now, so it can look as soon as a statement waits; a
-    // monitor that cannot connect only costs the blocker's name in a lock_timeout message.
-    await monitorSql()`select 1`.catch(() => {});
+    // Open the monitor's connection in the background, so it can look as soon as a statement
+    // waits; the run never waits for it (behind a pooler whose pool is full it may never get a
+    // server), and a monitor that cannot connect only costs the blocker's name in a message.
+    monitorSql()`select 1`.catch(() => {});
     const monitor = new LockWaitMonitor(lazySql(monitorSql));
     let total: number | undefined;
     let index = 0;
