@@ -473,8 +473,7 @@ async function embeddedHome(user: ServerUser): Promise<{ dir: string; label: str
   }
   // The clone is out of reach of the server's user: a root-owned folder outside it, one per
   // clone, stable across runs so that db:migrate finds its cluster again.
-  const hash = await sha256Hex(PROJECT_DIR);
-  const dir = `/var/tmp/proliferate-core-${hash.slice(0, 12)}`;
+  const dir = await fallbackHome(PROJECT_DIR);
   await mkdirOrFail(dir, `the data folder for a clone that user ${user.name} cannot enter`);
   const info = await Deno.lstat(dir);
   if (!info.isDirectory || info.uid !== 0 || ((info.mode ?? 0) & 0o022) !== 0) {
@@ -487,6 +486,14 @@ async function embeddedHome(user: ServerUser): Promise<{ dir: string; label: str
   }
   await Deno.chmod(dir, 0o755);
   return { dir, label: dir };
+}
+
+/**
+ * Where root keeps the embedded binaries and data of the clone at `projectDir` when the server's
+ * user cannot enter the clone: `/var/tmp/proliferate-core-<first 12 hex of sha256(path)>`.
+ */
+export async function fallbackHome(projectDir: string): Promise<string> {
+  return `/var/tmp/proliferate-core-${(await sha256Hex(projectDir)).slice(0, 12)}`;
 }
 
 async function mkdirOrFail(dir: string, what: string): Promise<void> {
