@@ -99,7 +99,7 @@ const who = Deno.uid() === 0 ? "root (clone in a 0700 folder)" : "an ordinary us
 const rows = results.map((r, i) =>
   `| ${i + 1} | ${seconds(r.cold)} | ${seconds(median(r.warm))} (${
     r.warm.map(seconds).join(", ")
-  }) |`
+  }) | ${seconds(r.cached)} |`
 );
 const report = `# First \`deno task db:migrate\` on a fresh clone
 
