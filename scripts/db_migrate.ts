@@ -6,23 +6,14 @@
  * @module
  */
 import postgres from "postgres";
-import { migrate, MigrationError, redactDatabaseUrl } from "../migrate/mod.ts";
-import { type PostgresServer, startEmbeddedPostgres } from "./_postgres.ts";
-
-const dataDir = new URL("../.pgdata/data", import.meta.url).pathname;
+import { migrate, MigrationError } from "../migrate/mod.ts";
+import { ProvisionError, provisionPostgres } from "./_postgres.ts";
 
 async function main(): Promise<void> {
-  const fromEnv = Deno.env.get("DATABASE_URL");
-  let server: PostgresServer;
-  if (fromEnv) {
-    server = { url: fromEnv, source: "DATABASE_URL", stop: () => Promise.resolve() };
-    console.log(`database: DATABASE_URL (${redactDatabaseUrl(fromEnv)})`);
-  } else {
-    server = await startEmbeddedPostgres({ dataDir, persistent: true });
-    console.log(
-      "database: embedded PostgreSQL, data in .pgdata/ (set DATABASE_URL to use another)",
-    );
-  }
+  // DATABASE_URL, else the persistent embedded cluster (.pgdata/, see scripts/_postgres.ts).
+  const server = await provisionPostgres({ persistent: true });
+  const hint = server.source === "DATABASE_URL" ? "" : " (set DATABASE_URL to use another)";
+  console.log(`database: ${server.description}${hint}`);
   try {
     const report = await migrate({ url: server.url });
     for (const tag of report.adopted) {
@@ -50,7 +41,7 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (error) {
-  const message = error instanceof MigrationError
+  const message = error instanceof MigrationError || error instanceof ProvisionError
     ? error.message
     : error instanceof Error
     ? error.message.split("\n")[0]

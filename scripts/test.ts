@@ -6,13 +6,17 @@
  * @module
  */
 import postgres from "postgres";
-import { provisionPostgres } from "./_postgres.ts";
+import { ProvisionError, provisionPostgres } from "./_postgres.ts";
 
 let server;
 try {
   server = await provisionPostgres();
 } catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
+  // A ProvisionError is one line: which path failed, why, and the fix.
+  const message = error instanceof ProvisionError
+    ? error.message
+    : `PostgreSQL for the tests: ${error instanceof Error ? error.message : String(error)}`;
+  console.error(message.split("\n")[0]);
   Deno.exit(1);
 }
 let code = 1;
@@ -20,7 +24,7 @@ try {
   const sql = postgres(server.url, { max: 1, onnotice: () => {} });
   const [{ version }] = await sql<{ version: string }[]>`select version()`;
   await sql.end();
-  console.log(`PostgreSQL for this run: ${server.source}, ${version.split(" on ")[0]}`);
+  console.log(`PostgreSQL for this run: ${server.description}, ${version.split(" on ")[0]}`);
   const args = Deno.args.length > 0
     ? Deno.args
     // --doc also runs the examples of every module doc and of README.md.
