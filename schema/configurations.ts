@@ -20,7 +20,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { SANDBOX_PROVIDER_TYPES } from "../sandbox/mod.ts";
+import { SANDBOX_PROVIDER_TYPES, type SandboxProviderType } from "../sandbox/mod.ts";
 import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import type { ServiceCommands } from "./json.ts";
@@ -49,7 +49,9 @@ export const configurations = pgTable(
     name: text("name").notNull(),
     notes: text("notes"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
-    sandboxProvider: text("sandbox_provider").notNull().default("modal"),
+    sandboxProvider: text("sandbox_provider").$type<SandboxProviderType>().notNull().default(
+      "modal",
+    ),
     userId: text("user_id"),
     localPathHash: text("local_path_hash"),
     type: text("type").default("manual"),

@@ -16,7 +16,13 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { INTEGRATION_STATUSES, INTEGRATION_VISIBILITIES } from "../providers/mod.ts";
+import {
+  INTEGRATION_STATUSES,
+  INTEGRATION_VISIBILITIES,
+  type IntegrationStatus,
+  type IntegrationVisibility,
+  type UserConnectionStatus,
+} from "../providers/mod.ts";
 import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import type { JsonObject } from "./json.ts";
@@ -41,8 +47,8 @@ export const integrations = pgTable(
     connectionId: text("connection_id").notNull(),
     displayName: text("display_name"),
     scopes: text("scopes").array(),
-    status: text("status").default("active"),
-    visibility: text("visibility").default("org"),
+    status: text("status").$type<IntegrationStatus>().default("active"),
+    visibility: text("visibility").$type<IntegrationVisibility>().default("org"),
     createdBy: text("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
@@ -127,7 +133,7 @@ export const userConnections = pgTable(
     provider: text("provider").notNull(),
     connectionId: text("connection_id").notNull(),
     displayName: text("display_name"),
-    status: text("status").notNull().default("active"),
+    status: text("status").$type<UserConnectionStatus>().notNull().default("active"),
     metadata: jsonb("metadata").$type<JsonObject>(),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),

@@ -3,6 +3,11 @@
  * shapes of their JSONB columns (`json.ts`). Each table export comes with its select and insert
  * types (`SessionRow`, `NewSession`) and its relations for `db.query` (`relations.ts`).
  *
+ * A column whose values a CHECK limits is typed with the union of the same list the CHECK is
+ * built from (`sessions.status` is a `SessionStatus`, `action_invocations.mode` an `ActionMode`),
+ * so a value the database would refuse does not compile. Legacy values the CHECK keeps are part
+ * of the select type (`action_invocations.status` may read `approved`, `executing`, `completed`).
+ *
  * @example Build a typed insert whose JSONB value was checked first
  * ```ts
  * import assert from "node:assert/strict";

@@ -13,7 +13,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { SLACK_INSTALLATION_STATUSES } from "../providers/mod.ts";
+import { SLACK_INSTALLATION_STATUSES, type SlackInstallationStatus } from "../providers/mod.ts";
 import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { organization } from "./organizations.ts";
@@ -38,7 +38,7 @@ export const slackInstallations = pgTable(
     botUserId: text("bot_user_id").notNull(),
     scopes: text("scopes").array(),
     installedBy: text("installed_by"),
-    status: text("status").default("active"),
+    status: text("status").$type<SlackInstallationStatus>().default("active"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
     supportChannelId: text("support_channel_id"),

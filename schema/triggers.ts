@@ -20,7 +20,14 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { TRIGGER_KINDS, WEBHOOK_IDENTITY_KINDS, WEBHOOK_INBOX_STATUSES } from "../providers/mod.ts";
+import {
+  TRIGGER_KINDS,
+  type TriggerKind,
+  WEBHOOK_IDENTITY_KINDS,
+  WEBHOOK_INBOX_STATUSES,
+  type WebhookIdentityKind,
+  type WebhookInboxStatus,
+} from "../providers/mod.ts";
 import { oneOf, textArray } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { automations } from "./automations.ts";
@@ -56,7 +63,7 @@ export const triggers = pgTable(
     automationId: uuid("automation_id").notNull(),
     name: text("name"),
     description: text("description"),
-    triggerType: text("trigger_type").notNull().default("webhook"),
+    triggerType: text("trigger_type").$type<TriggerKind>().notNull().default("webhook"),
     provider: text("provider").notNull(),
     enabled: boolean("enabled").notNull().default(true),
     executionMode: text("execution_mode").default("auto"),
@@ -252,11 +259,11 @@ export const webhookInbox = pgTable(
     providerEventType: text("provider_event_type"),
     headers: jsonb("headers").$type<WebhookHeaders>(),
     payload: jsonb("payload").$type<WebhookPayload>().notNull(),
-    status: text("status").notNull().default("pending"),
+    status: text("status").$type<WebhookInboxStatus>().notNull().default("pending"),
     error: text("error"),
     receivedAt: timestamp("received_at", { withTimezone: true }).defaultNow(),
     processedAt: timestamp("processed_at", { withTimezone: true }),
-    identityKind: text("identity_kind"),
+    identityKind: text("identity_kind").$type<WebhookIdentityKind>(),
     identityId: text("identity_id"),
   },
   (t) => [
