@@ -50,5 +50,6 @@ export * from "./actions.ts";
 export * from "./billing.ts";
 export * from "./cli.ts";
 export * from "./outbox.ts";
+export * from "./conflicts.ts";
 export * from "./json.ts";
 export * from "./relations.ts";

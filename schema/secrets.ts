@@ -21,6 +21,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { orgWideSecretPredicate } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { configurations } from "./configurations.ts";
 import { organization } from "./organizations.ts";
@@ -79,7 +80,7 @@ export const secrets = pgTable(
     // upgrade (IF NOT EXISTS) on the others; the predicate followed the column rename.
     uniqueIndex("secrets_org_key_unique_when_org_wide")
       .on(t.organizationId, t.key)
-      .where(sql`repo_id IS NULL AND configuration_id IS NULL`),
+      .where(orgWideSecretPredicate),
     index("idx_secrets_org").on(t.organizationId),
     index("idx_secrets_repo").on(t.repoId),
   ],

@@ -33,7 +33,7 @@ import {
   TOOL_INVOCATION_STATUSES,
   type ToolInvocationStatus,
 } from "../sandbox/mod.ts";
-import { oneOf } from "./_checks.ts";
+import { oneOf, sessionIdempotencyPredicate } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { automations } from "./automations.ts";
 import { configurations } from "./configurations.ts";
@@ -164,10 +164,11 @@ export const sessions = pgTable(
     uniqueIndex("idx_sessions_automation_trigger_event").on(t.automationId, t.triggerEventId),
     index("idx_sessions_client_type").on(t.clientType),
     // Idempotent creation per organization: ON CONFLICT (organization_id, idempotency_key)
-    // must repeat `WHERE idempotency_key IS NOT NULL` to infer this partial index.
+    // must repeat `WHERE idempotency_key IS NOT NULL` to infer this partial index
+    // (`sessionIdempotencyConflict` in conflicts.ts carries both).
     uniqueIndex("idx_sessions_idempotency")
       .on(t.organizationId, t.idempotencyKey)
-      .where(sql`idempotency_key IS NOT NULL`),
+      .where(sessionIdempotencyPredicate),
     index("idx_sessions_local_path_hash")
       .on(t.localPathHash)
       .where(sql`local_path_hash IS NOT NULL`),
