@@ -121,8 +121,13 @@ export type NewRepoConnection = typeof repoConnections.$inferInsert;
  * identity, when needed, goes in `metadata`. Unique per (user_id, organization_id, provider,
  * connection_id) (I-2); token lookups use (user_id, organization_id, provider) with status
  * 'active' through that index's prefix, before falling back to the organization's integration.
- * `status` is active (default), expired, revoked, deleted or suspended. Removed with the user
- * or the organization (I-3).
+ * `status` is active (default), expired, revoked, deleted or suspended (the `IntegrationStatus`
+ * set, `user_connections_status_check`). Removed with the user or the organization (I-3).
+ *
+ * `inactive`: the vNext sheet (§2.7) and the interfaces sheet (D34) add the consolidated draft's
+ * `inactive` to this set, but the shipped migrations' CHECK refuses it. Decision: the sheets
+ * stand, and `inactive` joins the CHECK and `UserConnectionStatus` together in a later migration;
+ * until then the type is exactly what the database accepts, so a typed insert cannot fail on it.
  */
 export const userConnections = pgTable(
   "user_connections",
