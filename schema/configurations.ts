@@ -3,7 +3,8 @@
  *
  * vNext renamed the tables `prebuilds` / `prebuild_repos` to `configurations` /
  * `configuration_repos`, with every constraint and index name that carried the old word; rows
- * were kept (`ALTER … RENAME`). The old export names remain as deprecated aliases.
+ * were kept (`ALTER … RENAME`). The pre-vNext export names
+ * (`prebuilds`, `prebuildRepos`, `PrebuildRow`, …) are gone: use the vNext ones.
  *
  * @module
  */
@@ -128,42 +129,3 @@ export const configurationRepos = pgTable(
 export type ConfigurationRepoRow = typeof configurationRepos.$inferSelect;
 /** Values for inserting a `configuration_repos` row. */
 export type NewConfigurationRepo = typeof configurationRepos.$inferInsert;
-
-/**
- * The `configurations` table under its pre-vNext export name.
- *
- * @deprecated Use {@linkcode configurations}; the table is now named `configurations`.
- */
-export const prebuilds = configurations;
-/**
- * A `configurations` row under its pre-vNext name.
- *
- * @deprecated Use {@linkcode ConfigurationRow}.
- */
-export type PrebuildRow = ConfigurationRow;
-/**
- * Insert values of `configurations` under their pre-vNext name.
- *
- * @deprecated Use {@linkcode NewConfiguration}.
- */
-export type NewPrebuild = NewConfiguration;
-
-/**
- * The `configuration_repos` table under its pre-vNext export name.
- *
- * @deprecated Use {@linkcode configurationRepos}; the table is now named `configuration_repos`
- * and its `prebuild_id` column `configuration_id`.
- */
-export const prebuildRepos = configurationRepos;
-/**
- * A `configuration_repos` row under its pre-vNext name.
- *
- * @deprecated Use {@linkcode ConfigurationRepoRow}.
- */
-export type PrebuildRepoRow = ConfigurationRepoRow;
-/**
- * Insert values of `configuration_repos` under their pre-vNext name.
- *
- * @deprecated Use {@linkcode NewConfigurationRepo}.
- */
-export type NewPrebuildRepo = NewConfigurationRepo;

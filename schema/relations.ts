@@ -169,19 +169,12 @@ export const reposRelations = relations(repos, ({ one, many }) => ({
   slackConversations: many(slackConversations),
 }));
 
-// The two exports below are named in the singular on purpose. configurations.ts also exports
-// these two tables under deprecated second names, and drizzle looks a table up by the export
-// name seen last in the (alphabetically ordered) schema namespace, while it attaches a
-// relations object only to the names seen before it, or to every name when it comes first. A
-// name that sorts before the table's export names gives the relations to all of them;
-// `tests/relations_test.ts` checks that every export name of a table has its relations.
-
 /**
  * A configuration's creator and CLI owner (two keys to `user`, paired by `relationName`), the
  * repos it mounts (`configurationRepos`), and the sessions, automations (through
  * `default_configuration_id`), scoped secrets, secret files and secret links that use it.
  */
-export const configurationRelations = relations(configurations, ({ one, many }) => ({
+export const configurationsRelations = relations(configurations, ({ one, many }) => ({
   createdByUser: one(user, {
     fields: [configurations.createdBy],
     references: [user.id],
@@ -201,8 +194,8 @@ export const configurationRelations = relations(configurations, ({ one, many }) 
   configurationSecrets: many(configurationSecrets),
 }));
 
-/** A configuration–repo link's configuration and repo (named in the singular, see above). */
-export const configurationRepoRelations = relations(configurationRepos, ({ one }) => ({
+/** A configuration–repo link's configuration and repo. */
+export const configurationReposRelations = relations(configurationRepos, ({ one }) => ({
   configuration: one(configurations, {
     fields: [configurationRepos.configurationId],
     references: [configurations.id],
