@@ -36,12 +36,13 @@ import { integrations } from "./integrations.ts";
 import type { ActionParams, JsonValue } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
+import type { ActionInvocationsTable } from "./_tables.ts";
 
 /** `action_invocations.status` values written before vNext (I-11); accepted, never written. */
 const LEGACY_INVOCATION_STATUSES = ["approved", "executing", "completed"] as const;
 
 /** What `action_invocations.status` may hold: the contract's values plus the legacy ones. */
-type StoredActionInvocationStatus =
+export type StoredActionInvocationStatus =
   | ActionInvocationStatus
   | (typeof LEGACY_INVOCATION_STATUSES)[number];
 
@@ -59,7 +60,7 @@ type StoredActionInvocationStatus =
  * would never expire it. `deniedReason` is policy, human or expired. Deleted with the session or
  * organization; deleting the integration clears `integrationId`.
  */
-export const actionInvocations = pgTable(
+export const actionInvocations: ActionInvocationsTable = pgTable(
   "action_invocations",
   {
     id: uuid("id").primaryKey().defaultRandom(),

@@ -26,6 +26,7 @@ import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import type { ServiceCommands } from "./json.ts";
 import { repos } from "./repos.ts";
+import type { ConfigurationReposTable, ConfigurationsTable } from "./_tables.ts";
 
 /**
  * A sandbox configuration that sessions start from: its active snapshot (column `snapshot_id`,
@@ -39,7 +40,7 @@ import { repos } from "./repos.ts";
  * links, scoped secrets, secret files and secret links, and only clears `sessions` and
  * `automations` references.
  */
-export const configurations = pgTable(
+export const configurations: ConfigurationsTable = pgTable(
   "configurations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -100,7 +101,7 @@ export type NewConfiguration = typeof configurations.$inferInsert;
  * A repo mounted in a configuration at `workspace_path` ('.' for a single repo, the repo name
  * when there are several). One row per (configuration_id, repo_id); removed with either side.
  */
-export const configurationRepos = pgTable(
+export const configurationRepos: ConfigurationReposTable = pgTable(
   "configuration_repos",
   {
     configurationId: uuid("configuration_id").notNull(),

@@ -28,6 +28,7 @@ import { user } from "./auth.ts";
 import type { JsonObject } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { repos } from "./repos.ts";
+import type { IntegrationsTable, RepoConnectionsTable, UserConnectionsTable } from "./_tables.ts";
 
 /**
  * A connection of an organization to an external provider (`provider` is the broker,
@@ -37,7 +38,7 @@ import { repos } from "./repos.ts";
  * suspended. Removed with its organization; removing it removes its repo, automation and
  * session bindings and poll groups, and clears `triggers` / `action_invocations` links.
  */
-export const integrations = pgTable(
+export const integrations: IntegrationsTable = pgTable(
   "integrations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -85,7 +86,7 @@ export type NewIntegration = typeof integrations.$inferInsert;
  * An integration that gives access to a repo; one row per (repo_id, integration_id), removed
  * with either side.
  */
-export const repoConnections = pgTable(
+export const repoConnections: RepoConnectionsTable = pgTable(
   "repo_connections",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -129,7 +130,7 @@ export type NewRepoConnection = typeof repoConnections.$inferInsert;
  * stand, and `inactive` joins the CHECK and `UserConnectionStatus` together in a later migration;
  * until then the type is exactly what the database accepts, so a typed insert cannot fail on it.
  */
-export const userConnections = pgTable(
+export const userConnections: UserConnectionsTable = pgTable(
   "user_connections",
   {
     id: uuid("id").primaryKey().defaultRandom(),

@@ -9,6 +9,7 @@
  */
 import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { oneOf } from "./_checks.ts";
+import type { SandboxBaseSnapshotsTable } from "./_tables.ts";
 
 /** `sandbox_base_snapshots.status` values (`sandbox_base_snapshots_status_check`). */
 export const SANDBOX_BASE_SNAPSHOT_STATUSES: readonly ["building", "ready", "failed"] = [
@@ -25,7 +26,7 @@ export type SandboxBaseSnapshotStatus = (typeof SANDBOX_BASE_SNAPSHOT_STATUSES)[
  * building (default), ready or failed; `snapshot_id` is set once built. `provider` defaults to
  * 'modal'.
  */
-export const sandboxBaseSnapshots = pgTable(
+export const sandboxBaseSnapshots: SandboxBaseSnapshotsTable = pgTable(
   "sandbox_base_snapshots",
   {
     id: uuid("id").primaryKey().defaultRandom(),

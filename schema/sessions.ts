@@ -42,6 +42,11 @@ import type { ClientMetadata, JsonObject, SessionAgentConfig, ToolCallResult } f
 import { organization } from "./organizations.ts";
 import { repos } from "./repos.ts";
 import { triggerEvents, triggers } from "./triggers.ts";
+import type {
+  SessionConnectionsTable,
+  SessionsTable,
+  SessionToolInvocationsTable,
+} from "./_tables.ts";
 
 /**
  * An agent session of an organization, started from a configuration and/or repo, by a user, an
@@ -59,7 +64,7 @@ import { triggerEvents, triggers } from "./triggers.ts";
  * repo deletes the session, deleting its configuration (I-28), automation, trigger or trigger
  * event only clears the link.
  */
-export const sessions = pgTable(
+export const sessions: SessionsTable = pgTable(
   "sessions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -204,7 +209,7 @@ export type NewSession = typeof sessions.$inferInsert;
  * An integration a session is allowed to use; one row per (session_id, integration_id),
  * removed with either side.
  */
-export const sessionConnections = pgTable(
+export const sessionConnections: SessionConnectionsTable = pgTable(
   "session_connections",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -241,7 +246,7 @@ export type NewSessionConnection = typeof sessionConnections.$inferInsert;
  * never re-executes, it receives the stored `result`; always look up with the session. `status`
  * is executing (default), completed or failed. Removed with the session.
  */
-export const sessionToolInvocations = pgTable(
+export const sessionToolInvocations: SessionToolInvocationsTable = pgTable(
   "session_tool_invocations",
   {
     id: uuid("id").primaryKey().defaultRandom(),

@@ -48,6 +48,13 @@ import {
 } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
+import type {
+  TriggerEventActionsTable,
+  TriggerEventsTable,
+  TriggerPollGroupsTable,
+  TriggersTable,
+  WebhookInboxTable,
+} from "./_tables.ts";
 
 /**
  * Source of events for one automation. `triggerType` is 'webhook' (default) or 'polling'
@@ -61,7 +68,7 @@ import { sessions } from "./sessions.ts";
  * set. Deleting the automation deletes its triggers; deleting the linked integration only clears
  * `integrationId`.
  */
-export const triggers = pgTable(
+export const triggers: TriggersTable = pgTable(
   "triggers",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -145,7 +152,7 @@ export type NewTrigger = typeof triggers.$inferInsert;
  * `automation_runs` row and its `outbox` row in one transaction. Deleting the trigger deletes
  * its events; deleting the session only clears `sessionId`.
  */
-export const triggerEvents = pgTable(
+export const triggerEvents: TriggerEventsTable = pgTable(
   "trigger_events",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -290,7 +297,7 @@ export function triggerEventValues(
  * One tool call made while handling a trigger event, with its input, output and timing.
  * `status` starts at `'pending'`. Rows are deleted with their event.
  */
-export const triggerEventActions = pgTable(
+export const triggerEventActions: TriggerEventActionsTable = pgTable(
   "trigger_event_actions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -333,7 +340,7 @@ const FINISHED_INBOX_STATUSES = ["completed", "failed"] as const;
  * row has `processed_at` (`webhook_inbox_processed_check`), and the GC deletes such rows 7 days
  * after it. Credential headers (authorization, cookie) are dropped before insert.
  */
-export const webhookInbox = pgTable(
+export const webhookInbox: WebhookInboxTable = pgTable(
   "webhook_inbox",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -377,7 +384,7 @@ export type NewWebhookInboxEntry = typeof webhookInbox.$inferInsert;
  * enabled polling triggers; the row is removed when its last one goes. Removed with its
  * organization or integration (derived state).
  */
-export const triggerPollGroups = pgTable(
+export const triggerPollGroups: TriggerPollGroupsTable = pgTable(
   "trigger_poll_groups",
   {
     id: uuid("id").primaryKey().defaultRandom(),
