@@ -8,6 +8,10 @@
  * so a value the database would refuse does not compile. Legacy values the CHECK keeps are part
  * of the select type (`action_invocations.status` may read `approved`, `executing`, `completed`).
  *
+ * Upserts on a partial unique index must repeat its predicate: `conflicts.ts` exports each
+ * conflict target with it (`sessionIdempotencyConflict`, `orgWideSecretConflict`), and
+ * `triggerEventValues` maps a provider's `NormalizedTriggerEvent` to its `trigger_events` insert.
+ *
  * @example Build a typed insert whose JSONB value was checked first
  * ```ts
  * import assert from "node:assert/strict";
