@@ -7,6 +7,11 @@
  * Edge runtimes that need only the contracts import `@proliferate/core/providers` or
  * `@proliferate/core/sandbox`, which load no ORM.
  *
+ * Supported drizzle-orm: 0.44.7 to 0.45.x (a test type-checks a consumer on both ends). Deno's
+ * specifiers cannot state `>=0.44.7 <0.46`, so deno.json asks for `0.x`: the consumer's own
+ * drizzle-orm then satisfies it, and the app and the tables share one copy of drizzle's types.
+ * zod (`^4.3.6`) and postgres (`^3.4.9`) are caret ranges; deno.lock keeps this repository exact.
+ *
  * @example Read a table and a contract type from one import
  * ```ts
  * import { actionModesSchema, configurations, type NormalizedTriggerEvent } from "@proliferate/core";

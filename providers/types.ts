@@ -199,9 +199,13 @@ export interface WebhookVerificationResult {
 
 /**
  * A kind of event a provider offers to automations, with its config schema and a filter.
- * `TConfig` defaults to `unknown`; a `TriggerType<MyConfig>` still fits `TriggerType[]`.
+ * `TConfig` defaults to `Record<string, unknown>`, what `triggers.config` always holds (a JSON
+ * object), so a trigger type written inline in `ProviderTriggers.types` can read its config's
+ * fields, as the spec's Sentry reference does (`config.minSeverity`); a `TriggerType<MyConfig>`
+ * still fits `TriggerType[]` when `MyConfig` is an object type (a `z.infer` or a `type` alias:
+ * an `interface` has no index signature, so declare configs with `type`).
  */
-export interface TriggerType<TConfig = unknown> {
+export interface TriggerType<TConfig = Record<string, unknown>> {
   /** Trigger type id, unique within the provider. */
   id: string;
   /** Text for the automation UI. */

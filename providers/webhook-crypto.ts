@@ -28,32 +28,45 @@ export function bytesToHex(bytes: Uint8Array): string {
 }
 
 /**
- * HMAC-SHA256 of `data` under `key`, as raw bytes.
+ * What {@link hmacSha256} signs: named, so the key and the message cannot be swapped (both may be
+ * a string or bytes, so positional arguments would compile either way round).
+ */
+export interface HmacInput {
+  /** The shared secret (the HMAC key), e.g. a webhook signing secret. */
+  secret: string | Uint8Array;
+  /** The message: for a webhook, the exact request bytes (`WebhookRequest.rawBody`). */
+  data: string | Uint8Array;
+}
+
+/**
+ * HMAC-SHA256 of `data` under `secret`, as raw bytes. The spec's references write
+ * `hmacSha256(rawBody, secret)`, the reverse of the usual `(key, data)` order; one
+ * named-fields argument works for both readings and a positional call does not compile.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { bytesToHex, hmacSha256 } from "@proliferate/core/providers";
  *
- * const mac = await hmacSha256("key", "The quick brown fox jumps over the lazy dog");
+ * const mac = await hmacSha256({
+ *   secret: "key",
+ *   data: "The quick brown fox jumps over the lazy dog",
+ * });
  * assert.equal(
  *   bytesToHex(mac),
  *   "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8",
  * );
  * ```
  */
-export async function hmacSha256(
-  key: string | Uint8Array,
-  data: string | Uint8Array,
-): Promise<Uint8Array> {
+export async function hmacSha256(input: HmacInput): Promise<Uint8Array> {
   const cryptoKey = await crypto.subtle.importKey(
     "raw",
-    toBytes(key),
+    toBytes(input.secret),
     { name: "HMAC", hash: "SHA-256" },
     false,
     ["sign"],
   );
-  return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, toBytes(data)));
+  return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, toBytes(input.data)));
 }
 
 /**
@@ -132,7 +145,7 @@ function decodeSignature(text: string, encoding: "hex" | "base64"): Uint8Array |
  * import { bytesToHex, hmacSha256, verifyHmacSha256Signature } from "@proliferate/core/providers";
  *
  * const body = new TextEncoder().encode('{"action":"created"}');
- * const signature = bytesToHex(await hmacSha256("s3cret", body));
+ * const signature = bytesToHex(await hmacSha256({ secret: "s3cret", data: body }));
  * assert.equal(await verifyHmacSha256Signature({ secret: "s3cret", body, signature }), true);
  * assert.equal(await verifyHmacSha256Signature({ secret: "other", body, signature }), false);
  * ```
@@ -146,6 +159,6 @@ export async function verifyHmacSha256Signature(check: HmacSignatureCheck): Prom
   }
   const given = decodeSignature(text, check.encoding ?? "hex");
   if (given === undefined) return false;
-  const expected = await hmacSha256(check.secret, check.body);
+  const expected = await hmacSha256({ secret: check.secret, data: check.body });
   return timingSafeEqual(expected, given);
 }

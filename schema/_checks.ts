@@ -26,6 +26,18 @@ export function oneOf(column: string, values: readonly string[]): SQL {
 }
 
 /**
+ * Predicate of the partial unique index `idx_sessions_idempotency`; upserts repeat it
+ * (`sessionIdempotencyConflict`).
+ */
+export const sessionIdempotencyPredicate: SQL = sql`idempotency_key IS NOT NULL`;
+
+/**
+ * Predicate of the partial unique index `secrets_org_key_unique_when_org_wide`; upserts repeat it
+ * (`orgWideSecretConflict`).
+ */
+export const orgWideSecretPredicate: SQL = sql`repo_id IS NULL AND configuration_id IS NULL`;
+
+/**
  * Shape CHECK of an `action_modes` column (`organization` and `automations`; vNext sheet §2.2,
  * verbatim): a JSON object whose keys have something before and after their first `:`
  * (`"<sourceId>:<actionId>"`, I-27) and whose values are the strings allow, deny or

@@ -23,17 +23,28 @@ import {
   ACTION_DENIED_REASONS,
   ACTION_INVOCATION_STATUSES,
   ACTION_MODES,
+  type ActionDeniedReason,
+  type ActionInvocationStatus,
+  type ActionMode,
   MODE_SOURCES,
+  type ModeSource,
   RISK_LEVELS,
+  type RiskLevel,
 } from "../providers/mod.ts";
 import { oneOf } from "./_checks.ts";
 import { integrations } from "./integrations.ts";
 import type { ActionParams, JsonValue } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
+import type { ActionInvocationsTable } from "./_tables.ts";
 
 /** `action_invocations.status` values written before vNext (I-11); accepted, never written. */
 const LEGACY_INVOCATION_STATUSES = ["approved", "executing", "completed"] as const;
+
+/** What `action_invocations.status` may hold: the contract's values plus the legacy ones. */
+export type StoredActionInvocationStatus =
+  | ActionInvocationStatus
+  | (typeof LEGACY_INVOCATION_STATUSES)[number];
 
 /**
  * One action a session's agent asked to run. `integration` is the source id (a provider id such
@@ -49,7 +60,7 @@ const LEGACY_INVOCATION_STATUSES = ["approved", "executing", "completed"] as con
  * would never expire it. `deniedReason` is policy, human or expired. Deleted with the session or
  * organization; deleting the integration clears `integrationId`.
  */
-export const actionInvocations = pgTable(
+export const actionInvocations: ActionInvocationsTable = pgTable(
   "action_invocations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -58,9 +69,9 @@ export const actionInvocations = pgTable(
     integrationId: uuid("integration_id"),
     integration: text("integration").notNull(),
     action: text("action").notNull(),
-    riskLevel: text("risk_level").notNull(),
+    riskLevel: text("risk_level").$type<RiskLevel>().notNull(),
     params: jsonb("params").$type<ActionParams>(),
-    status: text("status").notNull().default("pending"),
+    status: text("status").$type<StoredActionInvocationStatus>().notNull().default("pending"),
     result: jsonb("result").$type<JsonValue>(),
     error: text("error"),
     durationMs: integer("duration_ms"),
@@ -69,9 +80,9 @@ export const actionInvocations = pgTable(
     completedAt: timestamp("completed_at", { withTimezone: true }),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
-    mode: text("mode").notNull(),
-    modeSource: text("mode_source").notNull(),
-    deniedReason: text("denied_reason"),
+    mode: text("mode").$type<ActionMode>().notNull(),
+    modeSource: text("mode_source").$type<ModeSource>().notNull(),
+    deniedReason: text("denied_reason").$type<ActionDeniedReason>(),
   },
   (t) => [
     foreignKey({

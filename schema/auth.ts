@@ -19,19 +19,27 @@ import {
   timestamp,
   unique,
 } from "drizzle-orm/pg-core";
+import type {
+  AccountTable,
+  ApikeyTable,
+  AuthSchemaType,
+  SessionTable,
+  UserTable,
+  VerificationTable,
+} from "./_tables.ts";
 
 /**
  * The `auth` schema. It holds no tables, only the `auth.uid()` stub that the RLS policies of
  * automations and schedules call; that function is written by hand into the migration.
  */
-export const authSchema = pgSchema("auth");
+export const authSchema: AuthSchemaType = pgSchema("auth");
 
 /**
  * A person who can sign in; `email` is unique. Deleting a user cascades to their login
  * sessions, accounts, API keys, memberships, sent invitations and CLI data, but is refused while
  * most `created_by` / `added_by` / `installed_by` columns elsewhere still point at them.
  */
-export const user = pgTable(
+export const user: UserTable = pgTable(
   "user",
   {
     id: text("id").primaryKey(),
@@ -59,7 +67,7 @@ export type NewUser = typeof user.$inferInsert;
  * unique; `activeOrganizationId` is plain text with no foreign key, so it may name an
  * organization that no longer exists.
  */
-export const session = pgTable(
+export const session: SessionTable = pgTable(
   "session",
   {
     id: text("id").primaryKey(),
@@ -91,7 +99,7 @@ export type NewAuthSession = typeof session.$inferInsert;
  * One way a user signs in: an external identity (`providerId` + `accountId`, with its OAuth
  * tokens) or a password credential. Removed with its user.
  */
-export const account = pgTable(
+export const account: AccountTable = pgTable(
   "account",
   {
     id: text("id").primaryKey(),
@@ -126,7 +134,7 @@ export type NewAccount = typeof account.$inferInsert;
  * A one-time value (such as an email confirmation) looked up by `identifier` and valid until
  * `expiresAt`. Not tied to a user row by any foreign key.
  */
-export const verification = pgTable(
+export const verification: VerificationTable = pgTable(
   "verification",
   {
     id: text("id").primaryKey(),
@@ -153,7 +161,7 @@ export type NewVerification = typeof verification.$inferInsert;
  * safe to show. The `refill*`, `remaining` and `rateLimit*` columns hold optional quotas;
  * `permissions` and `metadata` are serialized text, not jsonb. Removed with its user.
  */
-export const apikey = pgTable(
+export const apikey: ApikeyTable = pgTable(
   "apikey",
   {
     id: text("id").primaryKey(),

@@ -31,6 +31,14 @@ import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
 import { slackInstallations } from "./slack.ts";
 import { triggerEvents, triggers } from "./triggers.ts";
+import type {
+  AutomationConnectionsTable,
+  AutomationRunEventsTable,
+  AutomationRunsTable,
+  AutomationSideEffectsTable,
+  AutomationsTable,
+  SchedulesTable,
+} from "./_tables.ts";
 
 /**
  * USING expression of the DELETE policies on `automations` and `schedules`: the row belongs to
@@ -52,7 +60,7 @@ const inCallerOrganizations: SQL = sql`organization_id IN (
  * Row-level security is enabled. Only the DELETE policy has a USING expression (the caller's
  * organizations via `auth.uid()`); the INSERT, UPDATE and SELECT policies carry no expression.
  */
-export const automations = pgTable(
+export const automations: AutomationsTable = pgTable(
   "automations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -139,7 +147,7 @@ export type NewAutomation = typeof automations.$inferInsert;
  * Row-level security is enabled with the same policy shape as `automations`: only DELETE has
  * a USING expression.
  */
-export const schedules = pgTable(
+export const schedules: SchedulesTable = pgTable(
   "schedules",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -207,7 +215,7 @@ export type NewSchedule = typeof schedules.$inferInsert;
  * Links an automation to an integration it may use; each pair at most once. Deleted with
  * either side.
  */
-export const automationConnections = pgTable(
+export const automationConnections: AutomationConnectionsTable = pgTable(
   "automation_connections",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -246,7 +254,7 @@ export type NewAutomationConnection = typeof automationConnections.$inferInsert;
  * with a lease (`leaseOwner`, `leaseExpiresAt`, `leaseVersion`) and count `attempt`s.
  * Deleting the session, trigger or assignee only clears the reference.
  */
-export const automationRuns = pgTable(
+export const automationRuns: AutomationRunsTable = pgTable(
   "automation_runs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -335,7 +343,7 @@ export type NewAutomationRun = typeof automationRuns.$inferInsert;
  * Append-only history of a run: each row records an event `type` and, for transitions, the
  * `fromStatus`/`toStatus` pair. Read newest first per run. Deleted with the run.
  */
-export const automationRunEvents = pgTable(
+export const automationRunEvents: AutomationRunEventsTable = pgTable(
   "automation_run_events",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -368,7 +376,7 @@ export type NewAutomationRunEvent = typeof automationRunEvents.$inferInsert;
  * that is unique per organization, so a retried run can detect work already done and reuse
  * `responseJson`. Deleted with the run or organization.
  */
-export const automationSideEffects = pgTable(
+export const automationSideEffects: AutomationSideEffectsTable = pgTable(
   "automation_side_effects",
   {
     id: uuid("id").primaryKey().defaultRandom(),

@@ -23,6 +23,11 @@ import {
 import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { organization } from "./organizations.ts";
+import type {
+  BillingEventsTable,
+  BillingReconciliationsTable,
+  LlmSpendCursorsTable,
+} from "./_tables.ts";
 
 /**
  * A metered usage event, used as an outbox towards the billing provider: `idempotencyKey`
@@ -30,7 +35,7 @@ import { organization } from "./organizations.ts";
  * `nextRetryAt` (`idx_billing_events_outbox`). The provider's reply goes to `autumnResponse`.
  * Note that `sessionIds` defaults to `{""}` (one empty string), not to an empty array.
  */
-export const billingEvents = pgTable(
+export const billingEvents: BillingEventsTable = pgTable(
   "billing_events",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -73,7 +78,7 @@ export type NewBillingEvent = typeof billingEvents.$inferInsert;
  * Audit record of a manual change to an organization's credit balance: the balance before,
  * after, the `delta` and a required `reason`. `performedBy` is cleared if the user is deleted.
  */
-export const billingReconciliations = pgTable(
+export const billingReconciliations: BillingReconciliationsTable = pgTable(
   "billing_reconciliations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -112,7 +117,7 @@ export type NewBillingReconciliation = typeof billingReconciliations.$inferInser
  * Per-organization position of the LLM spend sync: at most one row per organization, holding
  * the start time and request id of the last record read and a running `recordsProcessed`.
  */
-export const llmSpendCursors = pgTable(
+export const llmSpendCursors: LlmSpendCursorsTable = pgTable(
   "llm_spend_cursors",
   {
     organizationId: text("organization_id").notNull(),

@@ -16,13 +16,14 @@ import {
 } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
 import { organization } from "./organizations.ts";
+import type { CliDeviceCodesTable, CliGithubSelectionsTable, UserSshKeysTable } from "./_tables.ts";
 
 /**
  * Device authorization request from the CLI. `userCode` (shown to the user) and `deviceCode`
  * (polled by the CLI) are each unique. `status` starts at `'pending'`; `userId`, `orgId` and
  * `authorizedAt` are filled when the user approves. Expired rows are found by `expiresAt`.
  */
-export const cliDeviceCodes = pgTable(
+export const cliDeviceCodes: CliDeviceCodesTable = pgTable(
   "cli_device_codes",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -64,7 +65,7 @@ export type NewCliDeviceCode = typeof cliDeviceCodes.$inferInsert;
  * The GitHub connection a user selected for an organization during CLI setup, valid until
  * `expiresAt`; one row per (user, organization).
  */
-export const cliGithubSelections = pgTable(
+export const cliGithubSelections: CliGithubSelectionsTable = pgTable(
   "cli_github_selections",
   {
     userId: text("user_id").notNull(),
@@ -98,7 +99,7 @@ export type NewCliGithubSelection = typeof cliGithubSelections.$inferInsert;
  * SSH public key registered by a user; `fingerprint` is unique across all users. Deleted
  * with the user.
  */
-export const userSshKeys = pgTable(
+export const userSshKeys: UserSshKeysTable = pgTable(
   "user_ssh_keys",
   {
     id: uuid("id").primaryKey().defaultRandom(),

@@ -3,7 +3,8 @@
  *
  * vNext renamed the tables `prebuilds` / `prebuild_repos` to `configurations` /
  * `configuration_repos`, with every constraint and index name that carried the old word; rows
- * were kept (`ALTER … RENAME`). The old export names remain as deprecated aliases.
+ * were kept (`ALTER … RENAME`). The pre-vNext export names
+ * (`prebuilds`, `prebuildRepos`, `PrebuildRow`, …) are gone: use the vNext ones.
  *
  * @module
  */
@@ -20,11 +21,12 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { SANDBOX_PROVIDER_TYPES } from "../sandbox/mod.ts";
+import { SANDBOX_PROVIDER_TYPES, type SandboxProviderType } from "../sandbox/mod.ts";
 import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import type { ServiceCommands } from "./json.ts";
 import { repos } from "./repos.ts";
+import type { ConfigurationReposTable, ConfigurationsTable } from "./_tables.ts";
 
 /**
  * A sandbox configuration that sessions start from: its active snapshot (column `snapshot_id`,
@@ -38,7 +40,7 @@ import { repos } from "./repos.ts";
  * links, scoped secrets, secret files and secret links, and only clears `sessions` and
  * `automations` references.
  */
-export const configurations = pgTable(
+export const configurations: ConfigurationsTable = pgTable(
   "configurations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -49,7 +51,9 @@ export const configurations = pgTable(
     name: text("name").notNull(),
     notes: text("notes"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
-    sandboxProvider: text("sandbox_provider").notNull().default("modal"),
+    sandboxProvider: text("sandbox_provider").$type<SandboxProviderType>().notNull().default(
+      "modal",
+    ),
     userId: text("user_id"),
     localPathHash: text("local_path_hash"),
     type: text("type").default("manual"),
@@ -97,7 +101,7 @@ export type NewConfiguration = typeof configurations.$inferInsert;
  * A repo mounted in a configuration at `workspace_path` ('.' for a single repo, the repo name
  * when there are several). One row per (configuration_id, repo_id); removed with either side.
  */
-export const configurationRepos = pgTable(
+export const configurationRepos: ConfigurationReposTable = pgTable(
   "configuration_repos",
   {
     configurationId: uuid("configuration_id").notNull(),
@@ -126,42 +130,3 @@ export const configurationRepos = pgTable(
 export type ConfigurationRepoRow = typeof configurationRepos.$inferSelect;
 /** Values for inserting a `configuration_repos` row. */
 export type NewConfigurationRepo = typeof configurationRepos.$inferInsert;
-
-/**
- * The `configurations` table under its pre-vNext export name.
- *
- * @deprecated Use {@linkcode configurations}; the table is now named `configurations`.
- */
-export const prebuilds = configurations;
-/**
- * A `configurations` row under its pre-vNext name.
- *
- * @deprecated Use {@linkcode ConfigurationRow}.
- */
-export type PrebuildRow = ConfigurationRow;
-/**
- * Insert values of `configurations` under their pre-vNext name.
- *
- * @deprecated Use {@linkcode NewConfiguration}.
- */
-export type NewPrebuild = NewConfiguration;
-
-/**
- * The `configuration_repos` table under its pre-vNext export name.
- *
- * @deprecated Use {@linkcode configurationRepos}; the table is now named `configuration_repos`
- * and its `prebuild_id` column `configuration_id`.
- */
-export const prebuildRepos = configurationRepos;
-/**
- * A `configuration_repos` row under its pre-vNext name.
- *
- * @deprecated Use {@linkcode ConfigurationRepoRow}.
- */
-export type PrebuildRepoRow = ConfigurationRepoRow;
-/**
- * Insert values of `configuration_repos` under their pre-vNext name.
- *
- * @deprecated Use {@linkcode NewConfigurationRepo}.
- */
-export type NewPrebuildRepo = NewConfigurationRepo;

@@ -19,6 +19,7 @@ import { toolRiskOverridesCheck } from "./_checks.ts";
 import { user } from "./auth.ts";
 import type { ConnectorRiskPolicy, StoredConnectorAuth, ToolRiskOverrides } from "./json.ts";
 import { organization } from "./organizations.ts";
+import type { OrgConnectorsTable } from "./_tables.ts";
 
 /**
  * A remote tool server (MCP) an organization has connected: reached at `url` over `transport`
@@ -31,7 +32,7 @@ import { organization } from "./organizations.ts";
  * organization; the migration that created the table filled it from `prebuilds.connectors`
  * (now `configurations.connectors`).
  */
-export const orgConnectors = pgTable(
+export const orgConnectors: OrgConnectorsTable = pgTable(
   "org_connectors",
   {
     id: uuid("id").primaryKey().defaultRandom(),

@@ -16,12 +16,19 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { INTEGRATION_STATUSES, INTEGRATION_VISIBILITIES } from "../providers/mod.ts";
+import {
+  INTEGRATION_STATUSES,
+  INTEGRATION_VISIBILITIES,
+  type IntegrationStatus,
+  type IntegrationVisibility,
+  type UserConnectionStatus,
+} from "../providers/mod.ts";
 import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import type { JsonObject } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { repos } from "./repos.ts";
+import type { IntegrationsTable, RepoConnectionsTable, UserConnectionsTable } from "./_tables.ts";
 
 /**
  * A connection of an organization to an external provider (`provider` is the broker,
@@ -31,7 +38,7 @@ import { repos } from "./repos.ts";
  * suspended. Removed with its organization; removing it removes its repo, automation and
  * session bindings and poll groups, and clears `triggers` / `action_invocations` links.
  */
-export const integrations = pgTable(
+export const integrations: IntegrationsTable = pgTable(
   "integrations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -41,8 +48,8 @@ export const integrations = pgTable(
     connectionId: text("connection_id").notNull(),
     displayName: text("display_name"),
     scopes: text("scopes").array(),
-    status: text("status").default("active"),
-    visibility: text("visibility").default("org"),
+    status: text("status").$type<IntegrationStatus>().default("active"),
+    visibility: text("visibility").$type<IntegrationVisibility>().default("org"),
     createdBy: text("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
@@ -79,7 +86,7 @@ export type NewIntegration = typeof integrations.$inferInsert;
  * An integration that gives access to a repo; one row per (repo_id, integration_id), removed
  * with either side.
  */
-export const repoConnections = pgTable(
+export const repoConnections: RepoConnectionsTable = pgTable(
   "repo_connections",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -115,10 +122,15 @@ export type NewRepoConnection = typeof repoConnections.$inferInsert;
  * identity, when needed, goes in `metadata`. Unique per (user_id, organization_id, provider,
  * connection_id) (I-2); token lookups use (user_id, organization_id, provider) with status
  * 'active' through that index's prefix, before falling back to the organization's integration.
- * `status` is active (default), expired, revoked, deleted or suspended. Removed with the user
- * or the organization (I-3).
+ * `status` is active (default), expired, revoked, deleted or suspended (the `IntegrationStatus`
+ * set, `user_connections_status_check`). Removed with the user or the organization (I-3).
+ *
+ * `inactive`: the vNext sheet (§2.7) and the interfaces sheet (D34) add the consolidated draft's
+ * `inactive` to this set, but the shipped migrations' CHECK refuses it. Decision: the sheets
+ * stand, and `inactive` joins the CHECK and `UserConnectionStatus` together in a later migration;
+ * until then the type is exactly what the database accepts, so a typed insert cannot fail on it.
  */
-export const userConnections = pgTable(
+export const userConnections: UserConnectionsTable = pgTable(
   "user_connections",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -127,7 +139,7 @@ export const userConnections = pgTable(
     provider: text("provider").notNull(),
     connectionId: text("connection_id").notNull(),
     displayName: text("display_name"),
-    status: text("status").notNull().default("active"),
+    status: text("status").$type<UserConnectionStatus>().notNull().default("active"),
     metadata: jsonb("metadata").$type<JsonObject>(),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),

@@ -40,7 +40,9 @@ import {
   toolRiskOverrideSchema,
   toolRiskOverridesSchema,
 } from "../providers/mod.ts";
+import { exactSchema } from "../providers/validate.ts";
 import {
+  type AutomationOutcome,
   automationOutcomeSchema,
   type PrebuildServiceCommand,
   prebuildServiceCommandSchema,
@@ -119,7 +121,9 @@ export {
  * assert.equal(storedConnectorAuthSchema.safeParse({ type: "custom_header" }).success, false);
  * ```
  */
-export const storedConnectorAuthSchema = z.discriminatedUnion("type", [
+export const storedConnectorAuthSchema: z.ZodType<StoredConnectorAuth> = exactSchema<
+  StoredConnectorAuth
+>()(z.discriminatedUnion("type", [
   z.object({ type: z.literal("none") }),
   z.object({ type: z.literal("secret"), secretKey: z.string().min(1) }),
   z.object({ type: z.literal("bearer"), secretKey: z.string().min(1) }),
@@ -129,9 +133,13 @@ export const storedConnectorAuthSchema = z.discriminatedUnion("type", [
     secretKey: z.string().min(1).optional(),
     headerValue: z.string().optional(),
   }),
-]);
+]));
 /** Connector authentication settings as stored, legacy kinds included. */
-export type StoredConnectorAuth = z.infer<typeof storedConnectorAuthSchema>;
+export type StoredConnectorAuth =
+  | { type: "none" }
+  | { type: "secret"; secretKey: string }
+  | { type: "bearer"; secretKey: string }
+  | { type: "custom_header"; headerName: string; secretKey?: string; headerValue?: string };
 
 // `org_connectors.risk_policy` (legacy hint) has the contract's shape.
 export { type ConnectorRiskPolicy, connectorRiskPolicySchema };
@@ -172,13 +180,20 @@ export { type SessionAgentConfig, sessionAgentConfigSchema };
  * assert.deepEqual(clientMetadataSchema.parse(value), value);
  * ```
  */
-export const clientMetadataSchema = z.looseObject({
-  installationId: z.string().optional(),
-  channelId: z.string().optional(),
-  threadTs: z.string().optional(),
-});
+export const clientMetadataSchema: z.ZodType<ClientMetadata> = exactSchema<ClientMetadata>()(
+  z.looseObject({
+    installationId: z.string().optional(),
+    channelId: z.string().optional(),
+    threadTs: z.string().optional(),
+  }),
+);
 /** Client metadata of a session. */
-export type ClientMetadata = z.infer<typeof clientMetadataSchema>;
+export type ClientMetadata = {
+  [key: string]: unknown;
+  installationId?: string;
+  channelId?: string;
+  threadTs?: string;
+};
 
 /**
  * One configuration-level service command (what `save_service_commands` writes): `name` 1–100
@@ -210,12 +225,12 @@ export type ConfigurationServiceCommand = PrebuildServiceCommand;
  * assert.equal(serviceCommandsSchema.safeParse([]).success, false);
  * ```
  */
-export const serviceCommandsSchema = z
+export const serviceCommandsSchema: z.ZodType<ServiceCommands> = z
   .array(configurationServiceCommandSchema)
   .min(SERVICE_COMMAND_LIMITS.minCommands)
   .max(SERVICE_COMMAND_LIMITS.maxCommands);
 /** The service commands of a configuration. */
-export type ServiceCommands = z.infer<typeof serviceCommandsSchema>;
+export type ServiceCommands = ConfigurationServiceCommand[];
 
 /**
  * `repos.service_commands`: per-repo commands run after boot, `{ name, command, cwd? }` each
@@ -229,11 +244,11 @@ export type ServiceCommands = z.infer<typeof serviceCommandsSchema>;
  * assert.equal(repoServiceCommandsSchema.safeParse([{ name: "api", command: "make run" }]).success, true);
  * ```
  */
-export const repoServiceCommandsSchema = z.array(
-  z.object({ name: z.string(), command: z.string(), cwd: z.string().optional() }),
-);
+export const repoServiceCommandsSchema: z.ZodType<RepoServiceCommands> = exactSchema<
+  RepoServiceCommands
+>()(z.array(z.object({ name: z.string(), command: z.string(), cwd: z.string().optional() })));
 /** The service commands of a repo. */
-export type RepoServiceCommands = z.infer<typeof repoServiceCommandsSchema>;
+export type RepoServiceCommands = { name: string; command: string; cwd?: string }[];
 
 /**
  * `session_tool_invocations.result`: what a gateway tool handler returned, `{ success, result,
@@ -248,13 +263,20 @@ export type RepoServiceCommands = z.infer<typeof repoServiceCommandsSchema>;
  * assert.equal(toolCallResultSchema.safeParse({ success: "yes", result: "saved" }).success, false);
  * ```
  */
-export const toolCallResultSchema = z.looseObject({
-  success: z.boolean(),
-  result: z.string(),
-  data: jsonObjectSchema.optional(),
-});
+export const toolCallResultSchema: z.ZodType<ToolCallResult> = exactSchema<ToolCallResult>()(
+  z.looseObject({
+    success: z.boolean(),
+    result: z.string(),
+    data: jsonObjectSchema.optional(),
+  }),
+);
 /** A gateway tool call's stored result. */
-export type ToolCallResult = z.infer<typeof toolCallResultSchema>;
+export type ToolCallResult = {
+  [key: string]: unknown;
+  success: boolean;
+  result: string;
+  data?: JsonObject;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Triggers and webhooks
@@ -324,12 +346,11 @@ export type PollCursor = z.infer<typeof pollCursorSchema>;
  * assert.equal(webhookHeadersSchema.safeParse({ "x-retry": 2 }).success, false);
  * ```
  */
-export const webhookHeadersSchema = z.record(
-  z.string(),
-  z.union([z.string(), z.array(z.string())]),
+export const webhookHeadersSchema: z.ZodType<WebhookHeaders> = exactSchema<WebhookHeaders>()(
+  z.record(z.string(), z.union([z.string(), z.array(z.string())])),
 );
 /** Stored webhook request headers. */
-export type WebhookHeaders = z.infer<typeof webhookHeadersSchema>;
+export type WebhookHeaders = Record<string, string | string[]>;
 
 /** A parsed webhook body: any JSON value but `null`. */
 export type WebhookPayload = Exclude<JsonValue, null>;
@@ -371,13 +392,20 @@ export const webhookPayloadSchema: z.ZodType<WebhookPayload> = z.union([
  * assert.equal(billingSettingsSchema.safeParse(value).success, true);
  * ```
  */
-export const billingSettingsSchema = z.looseObject({
-  overage_policy: z.string(),
-  overage_cap_cents: z.number().nullable(),
-  overage_used_this_month_cents: z.number(),
-});
+export const billingSettingsSchema: z.ZodType<BillingSettings> = exactSchema<BillingSettings>()(
+  z.looseObject({
+    overage_policy: z.string(),
+    overage_cap_cents: z.number().nullable(),
+    overage_used_this_month_cents: z.number(),
+  }),
+);
 /** Billing settings of an organization. */
-export type BillingSettings = z.infer<typeof billingSettingsSchema>;
+export type BillingSettings = {
+  [key: string]: unknown;
+  overage_policy: string;
+  overage_cap_cents: number | null;
+  overage_used_this_month_cents: number;
+};
 
 /**
  * `automation_runs.completion_json`: the `automation.complete` payload. `completion_id` is the
@@ -393,7 +421,9 @@ export type BillingSettings = z.infer<typeof billingSettingsSchema>;
  * assert.equal(automationCompletionSchema.safeParse({ ...done, outcome: "ok" }).success, false);
  * ```
  */
-export const automationCompletionSchema = z.looseObject({
+export const automationCompletionSchema: z.ZodType<AutomationCompletion> = exactSchema<
+  AutomationCompletion
+>()(z.looseObject({
   run_id: z.string(),
   completion_id: z.string(),
   outcome: automationOutcomeSchema,
@@ -402,9 +432,19 @@ export const automationCompletionSchema = z.looseObject({
   diff_ref: z.string().optional(),
   test_report_ref: z.string().optional(),
   side_effect_refs: z.array(z.string()).optional(),
-});
+}));
 /** The completion payload of an automation run. */
-export type AutomationCompletion = z.infer<typeof automationCompletionSchema>;
+export type AutomationCompletion = {
+  [key: string]: unknown;
+  run_id: string;
+  completion_id: string;
+  outcome: AutomationOutcome;
+  summary_markdown?: string;
+  citations?: string[];
+  diff_ref?: string;
+  test_report_ref?: string;
+  side_effect_refs?: string[];
+};
 
 // ---------------------------------------------------------------------------------------------
 // Validation with the column's name in the error

@@ -3,6 +3,15 @@
  * shapes of their JSONB columns (`json.ts`). Each table export comes with its select and insert
  * types (`SessionRow`, `NewSession`) and its relations for `db.query` (`relations.ts`).
  *
+ * A column whose values a CHECK limits is typed with the union of the same list the CHECK is
+ * built from (`sessions.status` is a `SessionStatus`, `action_invocations.mode` an `ActionMode`),
+ * so a value the database would refuse does not compile. Legacy values the CHECK keeps are part
+ * of the select type (`action_invocations.status` may read `approved`, `executing`, `completed`).
+ *
+ * Upserts on a partial unique index must repeat its predicate: `conflicts.ts` exports each
+ * conflict target with it (`sessionIdempotencyConflict`, `orgWideSecretConflict`), and
+ * `triggerEventValues` maps a provider's `NormalizedTriggerEvent` to its `trigger_events` insert.
+ *
  * @example Build a typed insert whose JSONB value was checked first
  * ```ts
  * import assert from "node:assert/strict";
@@ -45,5 +54,6 @@ export * from "./actions.ts";
 export * from "./billing.ts";
 export * from "./cli.ts";
 export * from "./outbox.ts";
+export * from "./conflicts.ts";
 export * from "./json.ts";
 export * from "./relations.ts";

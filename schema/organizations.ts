@@ -24,6 +24,7 @@ import {
 import { actionModesCheck } from "./_checks.ts";
 import { user } from "./auth.ts";
 import type { ActionModes, BillingSettings } from "./json.ts";
+import type { InvitationTable, MemberTable, OrganizationTable } from "./_tables.ts";
 
 /**
  * A tenant; nearly every other table is scoped to one. `slug` is unique. `billing_state` is
@@ -33,7 +34,7 @@ import type { ActionModes, BillingSettings } from "./json.ts";
  * `organization_action_modes_check`); an automation's own entry beats it. Deleting an
  * organization cascades to its scoped rows but is refused while it has `sessions`.
  */
-export const organization = pgTable(
+export const organization: OrganizationTable = pgTable(
   "organization",
   {
     id: text("id").primaryKey(),
@@ -85,7 +86,7 @@ export type NewOrganization = typeof organization.$inferInsert;
  * A user's membership of an organization with a free-text `role`. The database does not make
  * (organizationId, userId) unique; the writer must avoid duplicates. Removed with either side.
  */
-export const member = pgTable(
+export const member: MemberTable = pgTable(
   "member",
   {
     id: text("id").primaryKey(),
@@ -116,7 +117,7 @@ export type NewMember = typeof member.$inferInsert;
  * An invitation of `email` into an organization, sent by `inviterId`, valid until `expiresAt`.
  * `status` and `role` are free text (no CHECK). Removed with the organization or the inviter.
  */
-export const invitation = pgTable(
+export const invitation: InvitationTable = pgTable(
   "invitation",
   {
     id: text("id").primaryKey(),

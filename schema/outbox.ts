@@ -15,13 +15,14 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { organization } from "./organizations.ts";
+import type { OutboxTable } from "./_tables.ts";
 
 /**
  * One pending message of a given `kind` with a required `payload`. `status` starts at
  * `'pending'`; the dispatcher picks rows by `status` and `availableAt`, stamps `claimedAt`
  * when it takes one, counts `attempts` and records `lastError`. Deleted with the organization.
  */
-export const outbox = pgTable(
+export const outbox: OutboxTable = pgTable(
   "outbox",
   {
     id: uuid("id").primaryKey().defaultRandom(),

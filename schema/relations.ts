@@ -52,6 +52,48 @@ import { configurationSecrets, secretFiles, secrets } from "./secrets.ts";
 import { sessionConnections, sessions, sessionToolInvocations } from "./sessions.ts";
 import { slackConversations, slackInstallations } from "./slack.ts";
 import { triggerEventActions, triggerEvents, triggerPollGroups, triggers } from "./triggers.ts";
+import type {
+  AccountRelations,
+  ActionInvocationsRelations,
+  ApikeyRelations,
+  AutomationConnectionsRelations,
+  AutomationRunEventsRelations,
+  AutomationRunsRelations,
+  AutomationSideEffectsRelations,
+  AutomationsRelations,
+  BillingEventsRelations,
+  BillingReconciliationsRelations,
+  CliDeviceCodesRelations,
+  CliGithubSelectionsRelations,
+  ConfigurationReposRelations,
+  ConfigurationSecretsRelations,
+  ConfigurationsRelations,
+  IntegrationsRelations,
+  InvitationRelations,
+  LlmSpendCursorsRelations,
+  MemberRelations,
+  OrganizationRelations,
+  OrgConnectorsRelations,
+  OutboxRelations,
+  RepoConnectionsRelations,
+  ReposRelations,
+  SchedulesRelations,
+  SecretFilesRelations,
+  SecretsRelations,
+  SessionConnectionsRelations,
+  SessionRelations,
+  SessionsRelations,
+  SessionToolInvocationsRelations,
+  SlackConversationsRelations,
+  SlackInstallationsRelations,
+  TriggerEventActionsRelations,
+  TriggerEventsRelations,
+  TriggerPollGroupsRelations,
+  TriggersRelations,
+  UserConnectionsRelations,
+  UserRelations,
+  UserSshKeysRelations,
+} from "./_tables.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Identity: user, login sessions, accounts, API keys
@@ -60,7 +102,7 @@ import { triggerEventActions, triggerEvents, triggerPollGroups, triggers } from 
  * A user's rows elsewhere, named by the role the user plays in them: what they created, added,
  * installed, performed or are assigned to, plus their own logins, memberships and CLI data.
  */
-export const userRelations = relations(user, ({ many }) => ({
+export const userRelations: UserRelations = relations(user, ({ many }) => ({
   loginSessions: many(session),
   accounts: many(account),
   apiKeys: many(apikey),
@@ -88,17 +130,17 @@ export const userRelations = relations(user, ({ many }) => ({
 }));
 
 /** A login session's user (`session.userId`). */
-export const sessionRelations = relations(session, ({ one }) => ({
+export const sessionRelations: SessionRelations = relations(session, ({ one }) => ({
   user: one(user, { fields: [session.userId], references: [user.id] }),
 }));
 
 /** A linked sign-in account's user (`account.userId`). */
-export const accountRelations = relations(account, ({ one }) => ({
+export const accountRelations: AccountRelations = relations(account, ({ one }) => ({
   user: one(user, { fields: [account.userId], references: [user.id] }),
 }));
 
 /** An API key's user (`apikey.userId`). */
-export const apikeyRelations = relations(apikey, ({ one }) => ({
+export const apikeyRelations: ApikeyRelations = relations(apikey, ({ one }) => ({
   user: one(user, { fields: [apikey.userId], references: [user.id] }),
 }));
 
@@ -106,7 +148,7 @@ export const apikeyRelations = relations(apikey, ({ one }) => ({
 // Organizations
 
 /** Every organization-scoped table, by its export name. */
-export const organizationRelations = relations(organization, ({ many }) => ({
+export const organizationRelations: OrganizationRelations = relations(organization, ({ many }) => ({
   members: many(member),
   invitations: many(invitation),
   repos: many(repos),
@@ -135,7 +177,7 @@ export const organizationRelations = relations(organization, ({ many }) => ({
 }));
 
 /** A membership's organization and user. */
-export const memberRelations = relations(member, ({ one }) => ({
+export const memberRelations: MemberRelations = relations(member, ({ one }) => ({
   organization: one(organization, {
     fields: [member.organizationId],
     references: [organization.id],
@@ -144,7 +186,7 @@ export const memberRelations = relations(member, ({ one }) => ({
 }));
 
 /** An invitation's organization and the user who sent it (`inviterId`). */
-export const invitationRelations = relations(invitation, ({ one }) => ({
+export const invitationRelations: InvitationRelations = relations(invitation, ({ one }) => ({
   organization: one(organization, {
     fields: [invitation.organizationId],
     references: [organization.id],
@@ -156,7 +198,7 @@ export const invitationRelations = relations(invitation, ({ one }) => ({
 // Repos and configurations
 
 /** A repo's organization and adder, and the configurations, sessions and secrets using it. */
-export const reposRelations = relations(repos, ({ one, many }) => ({
+export const reposRelations: ReposRelations = relations(repos, ({ one, many }) => ({
   organization: one(organization, {
     fields: [repos.organizationId],
     references: [organization.id],
@@ -169,46 +211,45 @@ export const reposRelations = relations(repos, ({ one, many }) => ({
   slackConversations: many(slackConversations),
 }));
 
-// The two exports below are named in the singular on purpose. configurations.ts also exports
-// these two tables under deprecated second names, and drizzle looks a table up by the export
-// name seen last in the (alphabetically ordered) schema namespace, while it attaches a
-// relations object only to the names seen before it, or to every name when it comes first. A
-// name that sorts before the table's export names gives the relations to all of them;
-// `tests/relations_test.ts` checks that every export name of a table has its relations.
-
 /**
  * A configuration's creator and CLI owner (two keys to `user`, paired by `relationName`), the
  * repos it mounts (`configurationRepos`), and the sessions, automations (through
  * `default_configuration_id`), scoped secrets, secret files and secret links that use it.
  */
-export const configurationRelations = relations(configurations, ({ one, many }) => ({
-  createdByUser: one(user, {
-    fields: [configurations.createdBy],
-    references: [user.id],
-    relationName: "configurationCreator",
+export const configurationsRelations: ConfigurationsRelations = relations(
+  configurations,
+  ({ one, many }) => ({
+    createdByUser: one(user, {
+      fields: [configurations.createdBy],
+      references: [user.id],
+      relationName: "configurationCreator",
+    }),
+    /** The CLI user owning the configuration (`user_id`); NULL for non-CLI configurations. */
+    user: one(user, {
+      fields: [configurations.userId],
+      references: [user.id],
+      relationName: "configurationOwner",
+    }),
+    configurationRepos: many(configurationRepos),
+    sessions: many(sessions),
+    automations: many(automations),
+    secrets: many(secrets),
+    secretFiles: many(secretFiles),
+    configurationSecrets: many(configurationSecrets),
   }),
-  /** The CLI user owning the configuration (`user_id`); NULL for non-CLI configurations. */
-  user: one(user, {
-    fields: [configurations.userId],
-    references: [user.id],
-    relationName: "configurationOwner",
-  }),
-  configurationRepos: many(configurationRepos),
-  sessions: many(sessions),
-  automations: many(automations),
-  secrets: many(secrets),
-  secretFiles: many(secretFiles),
-  configurationSecrets: many(configurationSecrets),
-}));
+);
 
-/** A configuration–repo link's configuration and repo (named in the singular, see above). */
-export const configurationRepoRelations = relations(configurationRepos, ({ one }) => ({
-  configuration: one(configurations, {
-    fields: [configurationRepos.configurationId],
-    references: [configurations.id],
+/** A configuration–repo link's configuration and repo. */
+export const configurationReposRelations: ConfigurationReposRelations = relations(
+  configurationRepos,
+  ({ one }) => ({
+    configuration: one(configurations, {
+      fields: [configurationRepos.configurationId],
+      references: [configurations.id],
+    }),
+    repo: one(repos, { fields: [configurationRepos.repoId], references: [repos.id] }),
   }),
-  repo: one(repos, { fields: [configurationRepos.repoId], references: [repos.id] }),
-}));
+);
 
 // ---------------------------------------------------------------------------------------------
 // Sessions
@@ -220,7 +261,7 @@ export const configurationRepoRelations = relations(configurationRepos, ({ one }
  * (`sessions.trigger_event_id`); `triggerEvents` are the events that name this session
  * (`trigger_events.session_id`).
  */
-export const sessionsRelations = relations(sessions, ({ one, many }) => ({
+export const sessionsRelations: SessionsRelations = relations(sessions, ({ one, many }) => ({
   organization: one(organization, {
     fields: [sessions.organizationId],
     references: [organization.id],
@@ -256,90 +297,114 @@ export const sessionsRelations = relations(sessions, ({ one, many }) => ({
 }));
 
 /** A session–integration link's session and integration. */
-export const sessionConnectionsRelations = relations(sessionConnections, ({ one }) => ({
-  session: one(sessions, { fields: [sessionConnections.sessionId], references: [sessions.id] }),
-  integration: one(integrations, {
-    fields: [sessionConnections.integrationId],
-    references: [integrations.id],
+export const sessionConnectionsRelations: SessionConnectionsRelations = relations(
+  sessionConnections,
+  ({ one }) => ({
+    session: one(sessions, { fields: [sessionConnections.sessionId], references: [sessions.id] }),
+    integration: one(integrations, {
+      fields: [sessionConnections.integrationId],
+      references: [integrations.id],
+    }),
   }),
-}));
+);
 
 /** A tool call's session. */
-export const sessionToolInvocationsRelations = relations(sessionToolInvocations, ({ one }) => ({
-  session: one(sessions, {
-    fields: [sessionToolInvocations.sessionId],
-    references: [sessions.id],
+export const sessionToolInvocationsRelations: SessionToolInvocationsRelations = relations(
+  sessionToolInvocations,
+  ({ one }) => ({
+    session: one(sessions, {
+      fields: [sessionToolInvocations.sessionId],
+      references: [sessions.id],
+    }),
   }),
-}));
+);
 
 // ---------------------------------------------------------------------------------------------
 // Integrations, connectors, Slack
 
 /** An integration's organization and creator, and every link, trigger and action using it. */
-export const integrationsRelations = relations(integrations, ({ one, many }) => ({
-  organization: one(organization, {
-    fields: [integrations.organizationId],
-    references: [organization.id],
+export const integrationsRelations: IntegrationsRelations = relations(
+  integrations,
+  ({ one, many }) => ({
+    organization: one(organization, {
+      fields: [integrations.organizationId],
+      references: [organization.id],
+    }),
+    createdByUser: one(user, { fields: [integrations.createdBy], references: [user.id] }),
+    repoConnections: many(repoConnections),
+    sessionConnections: many(sessionConnections),
+    automationConnections: many(automationConnections),
+    triggers: many(triggers),
+    triggerPollGroups: many(triggerPollGroups),
+    actionInvocations: many(actionInvocations),
   }),
-  createdByUser: one(user, { fields: [integrations.createdBy], references: [user.id] }),
-  repoConnections: many(repoConnections),
-  sessionConnections: many(sessionConnections),
-  automationConnections: many(automationConnections),
-  triggers: many(triggers),
-  triggerPollGroups: many(triggerPollGroups),
-  actionInvocations: many(actionInvocations),
-}));
+);
 
 /** A repo–integration link's repo and integration. */
-export const repoConnectionsRelations = relations(repoConnections, ({ one }) => ({
-  integration: one(integrations, {
-    fields: [repoConnections.integrationId],
-    references: [integrations.id],
+export const repoConnectionsRelations: RepoConnectionsRelations = relations(
+  repoConnections,
+  ({ one }) => ({
+    integration: one(integrations, {
+      fields: [repoConnections.integrationId],
+      references: [integrations.id],
+    }),
+    repo: one(repos, { fields: [repoConnections.repoId], references: [repos.id] }),
   }),
-  repo: one(repos, { fields: [repoConnections.repoId], references: [repos.id] }),
-}));
+);
 
 /** A user connection's user and organization. */
-export const userConnectionsRelations = relations(userConnections, ({ one }) => ({
-  user: one(user, { fields: [userConnections.userId], references: [user.id] }),
-  organization: one(organization, {
-    fields: [userConnections.organizationId],
-    references: [organization.id],
+export const userConnectionsRelations: UserConnectionsRelations = relations(
+  userConnections,
+  ({ one }) => ({
+    user: one(user, { fields: [userConnections.userId], references: [user.id] }),
+    organization: one(organization, {
+      fields: [userConnections.organizationId],
+      references: [organization.id],
+    }),
   }),
-}));
+);
 
 /** An organization connector's organization and creator. */
-export const orgConnectorsRelations = relations(orgConnectors, ({ one }) => ({
-  organization: one(organization, {
-    fields: [orgConnectors.organizationId],
-    references: [organization.id],
+export const orgConnectorsRelations: OrgConnectorsRelations = relations(
+  orgConnectors,
+  ({ one }) => ({
+    organization: one(organization, {
+      fields: [orgConnectors.organizationId],
+      references: [organization.id],
+    }),
+    createdByUser: one(user, { fields: [orgConnectors.createdBy], references: [user.id] }),
   }),
-  createdByUser: one(user, { fields: [orgConnectors.createdBy], references: [user.id] }),
-}));
+);
 
 /**
  * A Slack installation's organization and installer, its conversations, and the automations
  * that notify through it (`notification_slack_installation_id`).
  */
-export const slackInstallationsRelations = relations(slackInstallations, ({ one, many }) => ({
-  organization: one(organization, {
-    fields: [slackInstallations.organizationId],
-    references: [organization.id],
+export const slackInstallationsRelations: SlackInstallationsRelations = relations(
+  slackInstallations,
+  ({ one, many }) => ({
+    organization: one(organization, {
+      fields: [slackInstallations.organizationId],
+      references: [organization.id],
+    }),
+    installedByUser: one(user, { fields: [slackInstallations.installedBy], references: [user.id] }),
+    slackConversations: many(slackConversations),
+    automations: many(automations),
   }),
-  installedByUser: one(user, { fields: [slackInstallations.installedBy], references: [user.id] }),
-  slackConversations: many(slackConversations),
-  automations: many(automations),
-}));
+);
 
 /** A Slack thread's installation, session and repo. */
-export const slackConversationsRelations = relations(slackConversations, ({ one }) => ({
-  slackInstallation: one(slackInstallations, {
-    fields: [slackConversations.slackInstallationId],
-    references: [slackInstallations.id],
+export const slackConversationsRelations: SlackConversationsRelations = relations(
+  slackConversations,
+  ({ one }) => ({
+    slackInstallation: one(slackInstallations, {
+      fields: [slackConversations.slackInstallationId],
+      references: [slackInstallations.id],
+    }),
+    session: one(sessions, { fields: [slackConversations.sessionId], references: [sessions.id] }),
+    repo: one(repos, { fields: [slackConversations.repoId], references: [repos.id] }),
   }),
-  session: one(sessions, { fields: [slackConversations.sessionId], references: [sessions.id] }),
-  repo: one(repos, { fields: [slackConversations.repoId], references: [repos.id] }),
-}));
+);
 
 // ---------------------------------------------------------------------------------------------
 // Secrets
@@ -348,7 +413,7 @@ export const slackConversationsRelations = relations(slackConversations, ({ one 
  * A secret's organization, creator and optional repo and configuration scope, and the
  * configurations it is linked into (`configurationSecrets`).
  */
-export const secretsRelations = relations(secrets, ({ one, many }) => ({
+export const secretsRelations: SecretsRelations = relations(secrets, ({ one, many }) => ({
   organization: one(organization, {
     fields: [secrets.organizationId],
     references: [organization.id],
@@ -363,41 +428,47 @@ export const secretsRelations = relations(secrets, ({ one, many }) => ({
 }));
 
 /** A secret file's organization, configuration and creator, and the secrets written into it. */
-export const secretFilesRelations = relations(secretFiles, ({ one, many }) => ({
-  organization: one(organization, {
-    fields: [secretFiles.organizationId],
-    references: [organization.id],
+export const secretFilesRelations: SecretFilesRelations = relations(
+  secretFiles,
+  ({ one, many }) => ({
+    organization: one(organization, {
+      fields: [secretFiles.organizationId],
+      references: [organization.id],
+    }),
+    configuration: one(configurations, {
+      fields: [secretFiles.configurationId],
+      references: [configurations.id],
+    }),
+    createdByUser: one(user, { fields: [secretFiles.createdBy], references: [user.id] }),
+    configurationSecrets: many(configurationSecrets),
   }),
-  configuration: one(configurations, {
-    fields: [secretFiles.configurationId],
-    references: [configurations.id],
-  }),
-  createdByUser: one(user, { fields: [secretFiles.createdBy], references: [user.id] }),
-  configurationSecrets: many(configurationSecrets),
-}));
+);
 
 /**
  * A secret link's configuration and secret, and its file: matched on (configuration_id,
  * secret_file_id) like the composite foreign key, so `secretFile` is null for an environment
  * variable link.
  */
-export const configurationSecretsRelations = relations(configurationSecrets, ({ one }) => ({
-  configuration: one(configurations, {
-    fields: [configurationSecrets.configurationId],
-    references: [configurations.id],
+export const configurationSecretsRelations: ConfigurationSecretsRelations = relations(
+  configurationSecrets,
+  ({ one }) => ({
+    configuration: one(configurations, {
+      fields: [configurationSecrets.configurationId],
+      references: [configurations.id],
+    }),
+    secret: one(secrets, { fields: [configurationSecrets.secretId], references: [secrets.id] }),
+    secretFile: one(secretFiles, {
+      fields: [configurationSecrets.configurationId, configurationSecrets.secretFileId],
+      references: [secretFiles.configurationId, secretFiles.id],
+    }),
   }),
-  secret: one(secrets, { fields: [configurationSecrets.secretId], references: [secrets.id] }),
-  secretFile: one(secretFiles, {
-    fields: [configurationSecrets.configurationId, configurationSecrets.secretFileId],
-    references: [secretFiles.configurationId, secretFiles.id],
-  }),
-}));
+);
 
 // ---------------------------------------------------------------------------------------------
 // Triggers
 
 /** A trigger's organization, automation, integration and creator, and what it produced. */
-export const triggersRelations = relations(triggers, ({ one, many }) => ({
+export const triggersRelations: TriggersRelations = relations(triggers, ({ one, many }) => ({
   organization: one(organization, {
     fields: [triggers.organizationId],
     references: [organization.id],
@@ -418,41 +489,50 @@ export const triggersRelations = relations(triggers, ({ one, many }) => ({
  * `trigger_events.session_id`); the sessions started for it (`sessions`,
  * `sessions.trigger_event_id`), its tool calls and its automation runs.
  */
-export const triggerEventsRelations = relations(triggerEvents, ({ one, many }) => ({
-  trigger: one(triggers, { fields: [triggerEvents.triggerId], references: [triggers.id] }),
-  organization: one(organization, {
-    fields: [triggerEvents.organizationId],
-    references: [organization.id],
+export const triggerEventsRelations: TriggerEventsRelations = relations(
+  triggerEvents,
+  ({ one, many }) => ({
+    trigger: one(triggers, { fields: [triggerEvents.triggerId], references: [triggers.id] }),
+    organization: one(organization, {
+      fields: [triggerEvents.organizationId],
+      references: [organization.id],
+    }),
+    session: one(sessions, {
+      fields: [triggerEvents.sessionId],
+      references: [sessions.id],
+      relationName: "triggerEventSession",
+    }),
+    sessions: many(sessions, { relationName: "sessionTriggerEvent" }),
+    triggerEventActions: many(triggerEventActions),
+    automationRuns: many(automationRuns),
   }),
-  session: one(sessions, {
-    fields: [triggerEvents.sessionId],
-    references: [sessions.id],
-    relationName: "triggerEventSession",
-  }),
-  sessions: many(sessions, { relationName: "sessionTriggerEvent" }),
-  triggerEventActions: many(triggerEventActions),
-  automationRuns: many(automationRuns),
-}));
+);
 
 /** A trigger event tool call's event. */
-export const triggerEventActionsRelations = relations(triggerEventActions, ({ one }) => ({
-  triggerEvent: one(triggerEvents, {
-    fields: [triggerEventActions.triggerEventId],
-    references: [triggerEvents.id],
+export const triggerEventActionsRelations: TriggerEventActionsRelations = relations(
+  triggerEventActions,
+  ({ one }) => ({
+    triggerEvent: one(triggerEvents, {
+      fields: [triggerEventActions.triggerEventId],
+      references: [triggerEvents.id],
+    }),
   }),
-}));
+);
 
 /** A poll group's organization and integration. */
-export const triggerPollGroupsRelations = relations(triggerPollGroups, ({ one }) => ({
-  organization: one(organization, {
-    fields: [triggerPollGroups.organizationId],
-    references: [organization.id],
+export const triggerPollGroupsRelations: TriggerPollGroupsRelations = relations(
+  triggerPollGroups,
+  ({ one }) => ({
+    organization: one(organization, {
+      fields: [triggerPollGroups.organizationId],
+      references: [organization.id],
+    }),
+    integration: one(integrations, {
+      fields: [triggerPollGroups.integrationId],
+      references: [integrations.id],
+    }),
   }),
-  integration: one(integrations, {
-    fields: [triggerPollGroups.integrationId],
-    references: [integrations.id],
-  }),
-}));
+);
 
 // ---------------------------------------------------------------------------------------------
 // Automations
@@ -461,29 +541,32 @@ export const triggerPollGroupsRelations = relations(triggerPollGroups, ({ one })
  * An automation's organization, creator, default configuration and notification Slack
  * installation, and its triggers, schedules, integration links, runs and sessions.
  */
-export const automationsRelations = relations(automations, ({ one, many }) => ({
-  organization: one(organization, {
-    fields: [automations.organizationId],
-    references: [organization.id],
+export const automationsRelations: AutomationsRelations = relations(
+  automations,
+  ({ one, many }) => ({
+    organization: one(organization, {
+      fields: [automations.organizationId],
+      references: [organization.id],
+    }),
+    createdByUser: one(user, { fields: [automations.createdBy], references: [user.id] }),
+    defaultConfiguration: one(configurations, {
+      fields: [automations.defaultConfigurationId],
+      references: [configurations.id],
+    }),
+    notificationSlackInstallation: one(slackInstallations, {
+      fields: [automations.notificationSlackInstallationId],
+      references: [slackInstallations.id],
+    }),
+    triggers: many(triggers),
+    schedules: many(schedules),
+    automationConnections: many(automationConnections),
+    automationRuns: many(automationRuns),
+    sessions: many(sessions),
   }),
-  createdByUser: one(user, { fields: [automations.createdBy], references: [user.id] }),
-  defaultConfiguration: one(configurations, {
-    fields: [automations.defaultConfigurationId],
-    references: [configurations.id],
-  }),
-  notificationSlackInstallation: one(slackInstallations, {
-    fields: [automations.notificationSlackInstallationId],
-    references: [slackInstallations.id],
-  }),
-  triggers: many(triggers),
-  schedules: many(schedules),
-  automationConnections: many(automationConnections),
-  automationRuns: many(automationRuns),
-  sessions: many(sessions),
-}));
+);
 
 /** A schedule's automation, organization and creator. */
-export const schedulesRelations = relations(schedules, ({ one }) => ({
+export const schedulesRelations: SchedulesRelations = relations(schedules, ({ one }) => ({
   automation: one(automations, { fields: [schedules.automationId], references: [automations.id] }),
   organization: one(organization, {
     fields: [schedules.organizationId],
@@ -493,60 +576,72 @@ export const schedulesRelations = relations(schedules, ({ one }) => ({
 }));
 
 /** An automation–integration link's automation and integration. */
-export const automationConnectionsRelations = relations(automationConnections, ({ one }) => ({
-  automation: one(automations, {
-    fields: [automationConnections.automationId],
-    references: [automations.id],
+export const automationConnectionsRelations: AutomationConnectionsRelations = relations(
+  automationConnections,
+  ({ one }) => ({
+    automation: one(automations, {
+      fields: [automationConnections.automationId],
+      references: [automations.id],
+    }),
+    integration: one(integrations, {
+      fields: [automationConnections.integrationId],
+      references: [integrations.id],
+    }),
   }),
-  integration: one(integrations, {
-    fields: [automationConnections.integrationId],
-    references: [integrations.id],
-  }),
-}));
+);
 
 /**
  * An automation run's organization, automation, trigger, trigger event, session and assignee,
  * and its events and side effects.
  */
-export const automationRunsRelations = relations(automationRuns, ({ one, many }) => ({
-  organization: one(organization, {
-    fields: [automationRuns.organizationId],
-    references: [organization.id],
+export const automationRunsRelations: AutomationRunsRelations = relations(
+  automationRuns,
+  ({ one, many }) => ({
+    organization: one(organization, {
+      fields: [automationRuns.organizationId],
+      references: [organization.id],
+    }),
+    automation: one(automations, {
+      fields: [automationRuns.automationId],
+      references: [automations.id],
+    }),
+    trigger: one(triggers, { fields: [automationRuns.triggerId], references: [triggers.id] }),
+    triggerEvent: one(triggerEvents, {
+      fields: [automationRuns.triggerEventId],
+      references: [triggerEvents.id],
+    }),
+    session: one(sessions, { fields: [automationRuns.sessionId], references: [sessions.id] }),
+    assignedToUser: one(user, { fields: [automationRuns.assignedTo], references: [user.id] }),
+    automationRunEvents: many(automationRunEvents),
+    automationSideEffects: many(automationSideEffects),
   }),
-  automation: one(automations, {
-    fields: [automationRuns.automationId],
-    references: [automations.id],
-  }),
-  trigger: one(triggers, { fields: [automationRuns.triggerId], references: [triggers.id] }),
-  triggerEvent: one(triggerEvents, {
-    fields: [automationRuns.triggerEventId],
-    references: [triggerEvents.id],
-  }),
-  session: one(sessions, { fields: [automationRuns.sessionId], references: [sessions.id] }),
-  assignedToUser: one(user, { fields: [automationRuns.assignedTo], references: [user.id] }),
-  automationRunEvents: many(automationRunEvents),
-  automationSideEffects: many(automationSideEffects),
-}));
+);
 
 /** An automation run event's run. */
-export const automationRunEventsRelations = relations(automationRunEvents, ({ one }) => ({
-  run: one(automationRuns, {
-    fields: [automationRunEvents.runId],
-    references: [automationRuns.id],
+export const automationRunEventsRelations: AutomationRunEventsRelations = relations(
+  automationRunEvents,
+  ({ one }) => ({
+    run: one(automationRuns, {
+      fields: [automationRunEvents.runId],
+      references: [automationRuns.id],
+    }),
   }),
-}));
+);
 
 /** An automation side effect's run and organization. */
-export const automationSideEffectsRelations = relations(automationSideEffects, ({ one }) => ({
-  run: one(automationRuns, {
-    fields: [automationSideEffects.runId],
-    references: [automationRuns.id],
+export const automationSideEffectsRelations: AutomationSideEffectsRelations = relations(
+  automationSideEffects,
+  ({ one }) => ({
+    run: one(automationRuns, {
+      fields: [automationSideEffects.runId],
+      references: [automationRuns.id],
+    }),
+    organization: one(organization, {
+      fields: [automationSideEffects.organizationId],
+      references: [organization.id],
+    }),
   }),
-  organization: one(organization, {
-    fields: [automationSideEffects.organizationId],
-    references: [organization.id],
-  }),
-}));
+);
 
 // ---------------------------------------------------------------------------------------------
 // Actions, billing, CLI, outbox
@@ -556,71 +651,89 @@ export const automationSideEffectsRelations = relations(automationSideEffects, (
  * `linkedIntegration` (not `integration`: that is the invocation's text column naming the
  * action source).
  */
-export const actionInvocationsRelations = relations(actionInvocations, ({ one }) => ({
-  session: one(sessions, { fields: [actionInvocations.sessionId], references: [sessions.id] }),
-  organization: one(organization, {
-    fields: [actionInvocations.organizationId],
-    references: [organization.id],
+export const actionInvocationsRelations: ActionInvocationsRelations = relations(
+  actionInvocations,
+  ({ one }) => ({
+    session: one(sessions, { fields: [actionInvocations.sessionId], references: [sessions.id] }),
+    organization: one(organization, {
+      fields: [actionInvocations.organizationId],
+      references: [organization.id],
+    }),
+    linkedIntegration: one(integrations, {
+      fields: [actionInvocations.integrationId],
+      references: [integrations.id],
+    }),
   }),
-  linkedIntegration: one(integrations, {
-    fields: [actionInvocations.integrationId],
-    references: [integrations.id],
-  }),
-}));
+);
 
 /** A billing event's organization. */
-export const billingEventsRelations = relations(billingEvents, ({ one }) => ({
-  organization: one(organization, {
-    fields: [billingEvents.organizationId],
-    references: [organization.id],
+export const billingEventsRelations: BillingEventsRelations = relations(
+  billingEvents,
+  ({ one }) => ({
+    organization: one(organization, {
+      fields: [billingEvents.organizationId],
+      references: [organization.id],
+    }),
   }),
-}));
+);
 
 /** A billing reconciliation's organization and the user who performed it. */
-export const billingReconciliationsRelations = relations(billingReconciliations, ({ one }) => ({
-  organization: one(organization, {
-    fields: [billingReconciliations.organizationId],
-    references: [organization.id],
+export const billingReconciliationsRelations: BillingReconciliationsRelations = relations(
+  billingReconciliations,
+  ({ one }) => ({
+    organization: one(organization, {
+      fields: [billingReconciliations.organizationId],
+      references: [organization.id],
+    }),
+    performedByUser: one(user, {
+      fields: [billingReconciliations.performedBy],
+      references: [user.id],
+    }),
   }),
-  performedByUser: one(user, {
-    fields: [billingReconciliations.performedBy],
-    references: [user.id],
-  }),
-}));
+);
 
 /** An LLM spend cursor's organization. */
-export const llmSpendCursorsRelations = relations(llmSpendCursors, ({ one }) => ({
-  organization: one(organization, {
-    fields: [llmSpendCursors.organizationId],
-    references: [organization.id],
+export const llmSpendCursorsRelations: LlmSpendCursorsRelations = relations(
+  llmSpendCursors,
+  ({ one }) => ({
+    organization: one(organization, {
+      fields: [llmSpendCursors.organizationId],
+      references: [organization.id],
+    }),
   }),
-}));
+);
 
 /** A CLI device code's user and organization (column `org_id`). */
-export const cliDeviceCodesRelations = relations(cliDeviceCodes, ({ one }) => ({
-  user: one(user, { fields: [cliDeviceCodes.userId], references: [user.id] }),
-  organization: one(organization, {
-    fields: [cliDeviceCodes.orgId],
-    references: [organization.id],
+export const cliDeviceCodesRelations: CliDeviceCodesRelations = relations(
+  cliDeviceCodes,
+  ({ one }) => ({
+    user: one(user, { fields: [cliDeviceCodes.userId], references: [user.id] }),
+    organization: one(organization, {
+      fields: [cliDeviceCodes.orgId],
+      references: [organization.id],
+    }),
   }),
-}));
+);
 
 /** A CLI GitHub selection's user and organization. */
-export const cliGithubSelectionsRelations = relations(cliGithubSelections, ({ one }) => ({
-  user: one(user, { fields: [cliGithubSelections.userId], references: [user.id] }),
-  organization: one(organization, {
-    fields: [cliGithubSelections.organizationId],
-    references: [organization.id],
+export const cliGithubSelectionsRelations: CliGithubSelectionsRelations = relations(
+  cliGithubSelections,
+  ({ one }) => ({
+    user: one(user, { fields: [cliGithubSelections.userId], references: [user.id] }),
+    organization: one(organization, {
+      fields: [cliGithubSelections.organizationId],
+      references: [organization.id],
+    }),
   }),
-}));
+);
 
 /** An SSH key's user. */
-export const userSshKeysRelations = relations(userSshKeys, ({ one }) => ({
+export const userSshKeysRelations: UserSshKeysRelations = relations(userSshKeys, ({ one }) => ({
   user: one(user, { fields: [userSshKeys.userId], references: [user.id] }),
 }));
 
 /** An outbox message's organization. */
-export const outboxRelations = relations(outbox, ({ one }) => ({
+export const outboxRelations: OutboxRelations = relations(outbox, ({ one }) => ({
   organization: one(organization, {
     fields: [outbox.organizationId],
     references: [organization.id],

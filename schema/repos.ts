@@ -19,6 +19,7 @@ import {
 import { user } from "./auth.ts";
 import type { RepoServiceCommands } from "./json.ts";
 import { organization } from "./organizations.ts";
+import type { ReposTable } from "./_tables.ts";
 
 /**
  * A repository of an organization, unique per (organization_id, github_repo_id). `source` is
@@ -27,7 +28,7 @@ import { organization } from "./organizations.ts";
  * saved service commands. Deleting a repo cascades to its configuration links, secrets and sessions,
  * but is refused while a Slack conversation points at it.
  */
-export const repos = pgTable(
+export const repos: ReposTable = pgTable(
   "repos",
   {
     id: uuid("id").primaryKey().defaultRandom(),

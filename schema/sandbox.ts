@@ -9,19 +9,30 @@
  */
 import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { oneOf } from "./_checks.ts";
+import type { SandboxBaseSnapshotsTable } from "./_tables.ts";
+
+/** `sandbox_base_snapshots.status` values (`sandbox_base_snapshots_status_check`). */
+export const SANDBOX_BASE_SNAPSHOT_STATUSES: readonly ["building", "ready", "failed"] = [
+  "building",
+  "ready",
+  "failed",
+];
+
+/** State of a base snapshot build: building (default), ready or failed. */
+export type SandboxBaseSnapshotStatus = (typeof SANDBOX_BASE_SNAPSHOT_STATUSES)[number];
 
 /**
  * One pre-baked base filesystem per (version_key, provider, modal_app_name). `status` is
  * building (default), ready or failed; `snapshot_id` is set once built. `provider` defaults to
  * 'modal'.
  */
-export const sandboxBaseSnapshots = pgTable(
+export const sandboxBaseSnapshots: SandboxBaseSnapshotsTable = pgTable(
   "sandbox_base_snapshots",
   {
     id: uuid("id").primaryKey().defaultRandom(),
     versionKey: text("version_key").notNull(),
     snapshotId: text("snapshot_id"),
-    status: text("status").notNull().default("building"),
+    status: text("status").$type<SandboxBaseSnapshotStatus>().notNull().default("building"),
     error: text("error"),
     provider: text("provider").notNull().default("modal"),
     modalAppName: text("modal_app_name").notNull(),
@@ -32,7 +43,7 @@ export const sandboxBaseSnapshots = pgTable(
   (t) => [
     check(
       "sandbox_base_snapshots_status_check",
-      oneOf("status", ["building", "ready", "failed"]),
+      oneOf("status", SANDBOX_BASE_SNAPSHOT_STATUSES),
     ),
     index("idx_sandbox_base_snapshots_status").on(t.status),
     uniqueIndex("idx_sandbox_base_snapshots_version_provider_app").on(

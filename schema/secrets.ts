@@ -24,10 +24,12 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { orgWideSecretPredicate } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { configurations } from "./configurations.ts";
 import { organization } from "./organizations.ts";
 import { repos } from "./repos.ts";
+import type { ConfigurationSecretsTable, SecretFilesTable, SecretsTable } from "./_tables.ts";
 
 /**
  * One encrypted key/value secret. Scope is the organization, optionally narrowed to a repo
@@ -36,7 +38,7 @@ import { repos } from "./repos.ts";
  * partial unique index `secrets_org_key_unique_when_org_wide` separately makes a key unique among
  * an organization's org-wide secrets (repo and configuration both NULL; drift D3, I-30).
  */
-export const secrets = pgTable(
+export const secrets: SecretsTable = pgTable(
   "secrets",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -82,7 +84,7 @@ export const secrets = pgTable(
     // upgrade (IF NOT EXISTS) on the others; the predicate followed the column rename.
     uniqueIndex("secrets_org_key_unique_when_org_wide")
       .on(t.organizationId, t.key)
-      .where(sql`repo_id IS NULL AND configuration_id IS NULL`),
+      .where(orgWideSecretPredicate),
     index("idx_secrets_org").on(t.organizationId),
     index("idx_secrets_repo").on(t.repoId),
   ],
@@ -101,7 +103,7 @@ export type NewSecret = typeof secrets.$inferInsert;
  * the tenant (configurations have no organization column). Removed with its configuration or
  * organization, together with its secret links.
  */
-export const secretFiles = pgTable(
+export const secretFiles: SecretFilesTable = pgTable(
   "secret_files",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -153,7 +155,7 @@ export type NewSecretFile = typeof secretFiles.$inferInsert;
  * The value stays encrypted in `secrets`. Removed with the configuration, the secret or the
  * file. Application rule: keys written into one file are distinct.
  */
-export const configurationSecrets = pgTable(
+export const configurationSecrets: ConfigurationSecretsTable = pgTable(
   "configuration_secrets",
   {
     id: uuid("id").primaryKey().defaultRandom(),

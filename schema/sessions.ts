@@ -21,13 +21,19 @@ import {
 } from "drizzle-orm/pg-core";
 import {
   CLIENT_TYPES,
+  type ClientType,
   SANDBOX_PROVIDER_TYPES,
+  type SandboxProviderType,
   SESSION_ORIGINS,
   SESSION_STATUSES,
   SESSION_TYPES,
+  type SessionOrigin,
+  type SessionStatus,
+  type SessionType,
   TOOL_INVOCATION_STATUSES,
+  type ToolInvocationStatus,
 } from "../sandbox/mod.ts";
-import { oneOf } from "./_checks.ts";
+import { oneOf, sessionIdempotencyPredicate } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { automations } from "./automations.ts";
 import { configurations } from "./configurations.ts";
@@ -36,6 +42,11 @@ import type { ClientMetadata, JsonObject, SessionAgentConfig, ToolCallResult } f
 import { organization } from "./organizations.ts";
 import { repos } from "./repos.ts";
 import { triggerEvents, triggers } from "./triggers.ts";
+import type {
+  SessionConnectionsTable,
+  SessionsTable,
+  SessionToolInvocationsTable,
+} from "./_tables.ts";
 
 /**
  * An agent session of an organization, started from a configuration and/or repo, by a user, an
@@ -53,15 +64,15 @@ import { triggerEvents, triggers } from "./triggers.ts";
  * repo deletes the session, deleting its configuration (I-28), automation, trigger or trigger
  * event only clears the link.
  */
-export const sessions = pgTable(
+export const sessions: SessionsTable = pgTable(
   "sessions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
     repoId: uuid("repo_id"),
     organizationId: text("organization_id").notNull(),
     createdBy: text("created_by"),
-    sessionType: text("session_type").default("coding"),
-    status: text("status").default("starting"),
+    sessionType: text("session_type").$type<SessionType>().default("coding"),
+    status: text("status").$type<SessionStatus>().default("starting"),
     sandboxId: text("sandbox_id"),
     snapshotId: text("snapshot_id"),
     branchName: text("branch_name"),
@@ -79,8 +90,10 @@ export const sessions = pgTable(
     idleTimeoutMinutes: integer("idle_timeout_minutes").default(30),
     autoDeleteDays: integer("auto_delete_days").default(7),
     source: text("source").default("web"),
-    sandboxProvider: text("sandbox_provider").notNull().default("modal"),
-    origin: text("origin").default("web"),
+    sandboxProvider: text("sandbox_provider").$type<SandboxProviderType>().notNull().default(
+      "modal",
+    ),
+    origin: text("origin").$type<SessionOrigin>().default("web"),
     localPathHash: text("local_path_hash"),
     sandboxUrl: text("sandbox_url"),
     codingAgentSessionId: text("coding_agent_session_id"),
@@ -88,7 +101,7 @@ export const sessions = pgTable(
     previewTunnelUrl: text("preview_tunnel_url"),
     agentConfig: jsonb("agent_config").$type<SessionAgentConfig>(),
     systemPrompt: text("system_prompt"),
-    clientType: text("client_type"),
+    clientType: text("client_type").$type<ClientType>(),
     clientMetadata: jsonb("client_metadata").$type<ClientMetadata>(),
     configurationId: uuid("configuration_id"),
     sandboxExpiresAt: timestamp("sandbox_expires_at", { withTimezone: true }),
@@ -156,10 +169,11 @@ export const sessions = pgTable(
     uniqueIndex("idx_sessions_automation_trigger_event").on(t.automationId, t.triggerEventId),
     index("idx_sessions_client_type").on(t.clientType),
     // Idempotent creation per organization: ON CONFLICT (organization_id, idempotency_key)
-    // must repeat `WHERE idempotency_key IS NOT NULL` to infer this partial index.
+    // must repeat `WHERE idempotency_key IS NOT NULL` to infer this partial index
+    // (`sessionIdempotencyConflict` in conflicts.ts carries both).
     uniqueIndex("idx_sessions_idempotency")
       .on(t.organizationId, t.idempotencyKey)
-      .where(sql`idempotency_key IS NOT NULL`),
+      .where(sessionIdempotencyPredicate),
     index("idx_sessions_local_path_hash")
       .on(t.localPathHash)
       .where(sql`local_path_hash IS NOT NULL`),
@@ -195,7 +209,7 @@ export type NewSession = typeof sessions.$inferInsert;
  * An integration a session is allowed to use; one row per (session_id, integration_id),
  * removed with either side.
  */
-export const sessionConnections = pgTable(
+export const sessionConnections: SessionConnectionsTable = pgTable(
   "session_connections",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -232,7 +246,7 @@ export type NewSessionConnection = typeof sessionConnections.$inferInsert;
  * never re-executes, it receives the stored `result`; always look up with the session. `status`
  * is executing (default), completed or failed. Removed with the session.
  */
-export const sessionToolInvocations = pgTable(
+export const sessionToolInvocations: SessionToolInvocationsTable = pgTable(
   "session_tool_invocations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -240,7 +254,7 @@ export const sessionToolInvocations = pgTable(
     toolCallId: text("tool_call_id").notNull(),
     toolName: text("tool_name").notNull(),
     params: jsonb("params").$type<JsonObject>(),
-    status: text("status").notNull().default("executing"),
+    status: text("status").$type<ToolInvocationStatus>().notNull().default("executing"),
     result: jsonb("result").$type<ToolCallResult>(),
     error: text("error"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),

@@ -13,12 +13,13 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { SLACK_INSTALLATION_STATUSES } from "../providers/mod.ts";
+import { SLACK_INSTALLATION_STATUSES, type SlackInstallationStatus } from "../providers/mod.ts";
 import { oneOf } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { organization } from "./organizations.ts";
 import { repos } from "./repos.ts";
 import { sessions } from "./sessions.ts";
+import type { SlackConversationsTable, SlackInstallationsTable } from "./_tables.ts";
 
 /**
  * A Slack workspace (`team_id`) installed into an organization, once per (organization_id,
@@ -27,7 +28,7 @@ import { sessions } from "./sessions.ts";
  * invite, `connect_channel_id` / `invite_url` the connect channel and its invite.
  * Removed with its organization.
  */
-export const slackInstallations = pgTable(
+export const slackInstallations: SlackInstallationsTable = pgTable(
   "slack_installations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -38,7 +39,7 @@ export const slackInstallations = pgTable(
     botUserId: text("bot_user_id").notNull(),
     scopes: text("scopes").array(),
     installedBy: text("installed_by"),
-    status: text("status").default("active"),
+    status: text("status").$type<SlackInstallationStatus>().default("active"),
     createdAt: timestamp("created_at", { withTimezone: true }).defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).defaultNow(),
     supportChannelId: text("support_channel_id"),
@@ -78,7 +79,7 @@ export type NewSlackInstallation = typeof slackInstallations.$inferInsert;
  * Deleting the session clears `session_id`; a referenced repo cannot be deleted; removed with
  * its installation.
  */
-export const slackConversations = pgTable(
+export const slackConversations: SlackConversationsTable = pgTable(
   "slack_conversations",
   {
     id: uuid("id").primaryKey().defaultRandom(),

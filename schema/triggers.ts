@@ -20,21 +20,41 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { TRIGGER_KINDS, WEBHOOK_IDENTITY_KINDS, WEBHOOK_INBOX_STATUSES } from "../providers/mod.ts";
+import {
+  type NormalizedTriggerEvent,
+  normalizedTriggerEventSchema,
+  parseOrThrow,
+  TRIGGER_KINDS,
+  type TriggerKind,
+  WEBHOOK_IDENTITY_KINDS,
+  WEBHOOK_INBOX_STATUSES,
+  type WebhookIdentityKind,
+  type WebhookInboxStatus,
+} from "../providers/mod.ts";
 import { oneOf, textArray } from "./_checks.ts";
 import { user } from "./auth.ts";
 import { automations } from "./automations.ts";
 import { integrations } from "./integrations.ts";
-import type {
-  JsonValue,
-  PollCursor,
-  TriggerConfig,
-  TriggerEventContext,
-  WebhookHeaders,
-  WebhookPayload,
+import {
+  type JsonValue,
+  jsonValueSchema,
+  parseJsonColumn,
+  type PollCursor,
+  type TriggerConfig,
+  type TriggerEventContext,
+  triggerEventContextSchema,
+  type WebhookHeaders,
+  type WebhookPayload,
 } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
+import type {
+  TriggerEventActionsTable,
+  TriggerEventsTable,
+  TriggerPollGroupsTable,
+  TriggersTable,
+  WebhookInboxTable,
+} from "./_tables.ts";
 
 /**
  * Source of events for one automation. `triggerType` is 'webhook' (default) or 'polling'
@@ -48,7 +68,7 @@ import { sessions } from "./sessions.ts";
  * set. Deleting the automation deletes its triggers; deleting the linked integration only clears
  * `integrationId`.
  */
-export const triggers = pgTable(
+export const triggers: TriggersTable = pgTable(
   "triggers",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -56,7 +76,7 @@ export const triggers = pgTable(
     automationId: uuid("automation_id").notNull(),
     name: text("name"),
     description: text("description"),
-    triggerType: text("trigger_type").notNull().default("webhook"),
+    triggerType: text("trigger_type").$type<TriggerKind>().notNull().default("webhook"),
     provider: text("provider").notNull(),
     enabled: boolean("enabled").notNull().default(true),
     executionMode: text("execution_mode").default("auto"),
@@ -132,7 +152,7 @@ export type NewTrigger = typeof triggers.$inferInsert;
  * `automation_runs` row and its `outbox` row in one transaction. Deleting the trigger deletes
  * its events; deleting the session only clears `sessionId`.
  */
-export const triggerEvents = pgTable(
+export const triggerEvents: TriggerEventsTable = pgTable(
   "trigger_events",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -196,11 +216,88 @@ export type TriggerEventRow = typeof triggerEvents.$inferSelect;
 /** Values accepted when inserting into `trigger_events`. */
 export type NewTriggerEvent = typeof triggerEvents.$inferInsert;
 
+/** The ids of a `trigger_events` row that the caller owns (the provider's event has none). */
+export interface TriggerEventOwner {
+  /** The trigger that received the event (`trigger_events.trigger_id`). */
+  triggerId: string;
+  /** The trigger's organization (`trigger_events.organization_id`). */
+  organizationId: string;
+  /** The upstream event id, when the caller has one (`external_event_id`). */
+  externalEventId?: string | null;
+  /** The session already handling the event, if any (`session_id`). */
+  sessionId?: string | null;
+}
+
+/**
+ * Maps a provider's {@linkcode NormalizedTriggerEvent} to the values of its `trigger_events`
+ * insert. The event is validated first (`normalizedTriggerEventSchema`; a bad event throws a
+ * `ContractValidationError` naming each bad field), then: `occurredAt` (ISO 8601) becomes a
+ * `Date`, `context` is checked as the JSON object `trigger_events.context` stores, and `raw`
+ * becomes `raw_payload` (NULL when absent; a `JsonColumnError` if it is not JSON). `url` has no
+ * column and is not stored: a provider that needs it later puts it in `context`. `status` is
+ * left to the column default ('queued'). Insert with {@linkcode triggerEventDedupConflict} so a
+ * re-delivered event is a no-op.
+ *
+ * @example Store a Sentry event (type-checked; builds the SQL without connecting)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { drizzle } from "drizzle-orm/postgres-js";
+ * import {
+ *   triggerEventDedupConflict,
+ *   triggerEvents,
+ *   triggerEventValues,
+ * } from "@proliferate/core/schema";
+ *
+ * const values = triggerEventValues(
+ *   {
+ *     provider: "sentry",
+ *     eventType: "error_created",
+ *     providerEventType: "issue.created",
+ *     occurredAt: "2025-01-02T03:04:05Z",
+ *     dedupKey: "sentry:123",
+ *     title: "TypeError in checkout",
+ *     context: { level: "error" },
+ *     raw: { id: "123" },
+ *   },
+ *   { triggerId: "7c9e6679-7425-40de-944b-e07fc1f90ae7", organizationId: "org_1" },
+ * );
+ * assert.deepEqual(values.occurredAt, new Date("2025-01-02T03:04:05Z"));
+ *
+ * const db = drizzle.mock();
+ * const query = db.insert(triggerEvents).values(values)
+ *   .onConflictDoNothing({ target: triggerEventDedupConflict.target })
+ *   .toSQL();
+ * assert.match(query.sql, /on conflict \("trigger_id","dedup_key"\) do nothing/);
+ * ```
+ */
+export function triggerEventValues(
+  event: NormalizedTriggerEvent,
+  owner: TriggerEventOwner,
+): NewTriggerEvent {
+  const checked = parseOrThrow(normalizedTriggerEventSchema, event, "NormalizedTriggerEvent");
+  return {
+    triggerId: owner.triggerId,
+    organizationId: owner.organizationId,
+    externalEventId: owner.externalEventId ?? null,
+    sessionId: owner.sessionId ?? null,
+    provider: checked.provider,
+    eventType: checked.eventType,
+    providerEventType: checked.providerEventType,
+    occurredAt: new Date(checked.occurredAt),
+    dedupKey: checked.dedupKey,
+    title: checked.title,
+    context: parseJsonColumn(triggerEventContextSchema, checked.context, "trigger_events.context"),
+    rawPayload: checked.raw === undefined
+      ? null
+      : parseJsonColumn(jsonValueSchema, checked.raw, "trigger_events.raw_payload"),
+  };
+}
+
 /**
  * One tool call made while handling a trigger event, with its input, output and timing.
  * `status` starts at `'pending'`. Rows are deleted with their event.
  */
-export const triggerEventActions = pgTable(
+export const triggerEventActions: TriggerEventActionsTable = pgTable(
   "trigger_event_actions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -243,7 +340,7 @@ const FINISHED_INBOX_STATUSES = ["completed", "failed"] as const;
  * row has `processed_at` (`webhook_inbox_processed_check`), and the GC deletes such rows 7 days
  * after it. Credential headers (authorization, cookie) are dropped before insert.
  */
-export const webhookInbox = pgTable(
+export const webhookInbox: WebhookInboxTable = pgTable(
   "webhook_inbox",
   {
     id: uuid("id").primaryKey().defaultRandom(),
@@ -252,11 +349,11 @@ export const webhookInbox = pgTable(
     providerEventType: text("provider_event_type"),
     headers: jsonb("headers").$type<WebhookHeaders>(),
     payload: jsonb("payload").$type<WebhookPayload>().notNull(),
-    status: text("status").notNull().default("pending"),
+    status: text("status").$type<WebhookInboxStatus>().notNull().default("pending"),
     error: text("error"),
     receivedAt: timestamp("received_at", { withTimezone: true }).defaultNow(),
     processedAt: timestamp("processed_at", { withTimezone: true }),
-    identityKind: text("identity_kind"),
+    identityKind: text("identity_kind").$type<WebhookIdentityKind>(),
     identityId: text("identity_id"),
   },
   (t) => [
@@ -287,7 +384,7 @@ export type NewWebhookInboxEntry = typeof webhookInbox.$inferInsert;
  * enabled polling triggers; the row is removed when its last one goes. Removed with its
  * organization or integration (derived state).
  */
-export const triggerPollGroups = pgTable(
+export const triggerPollGroups: TriggerPollGroupsTable = pgTable(
   "trigger_poll_groups",
   {
     id: uuid("id").primaryKey().defaultRandom(),

@@ -461,7 +461,7 @@ Deno.test("consumer written from the spec examples", async (t) => {
         },
       },
     });
-    const signature = bytesToHex(await hmacSha256("whsec_1", body));
+    const signature = bytesToHex(await hmacSha256({ secret: "whsec_1", data: body }));
     const request = new Request("https://hooks.test/webhooks/sentry", {
       method: "POST",
       headers: {

@@ -432,7 +432,7 @@ Deno.test("providers: spec-shaped literals compile, forbidden shapes do not", as
     const asyncMatch: P.TriggerType = {
       id: "x",
       description: "",
-      configSchema: z.unknown(),
+      configSchema: z.object({}),
       // @ts-expect-error matches is synchronous
       matches: () => Promise.resolve(true),
     };
@@ -854,7 +854,7 @@ Deno.test("interfaces have exactly the sheet's members, optionality and types", 
         matches: (event: P.NormalizedTriggerEvent, config: { level: string }) => boolean;
       }>
     >();
-    assertType<Equals<P.TriggerType, P.TriggerType<unknown>>>();
+    assertType<Equals<P.TriggerType, P.TriggerType<Record<string, unknown>>>>();
     assertType<
       SameMembers<P.ProviderTriggers, {
         types: P.TriggerType[];
