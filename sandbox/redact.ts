@@ -641,8 +641,8 @@ export function redactSecrets(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // Values and errors
 
-/** Limits of a redacted copy; beyond them values are cut and marked. */
-interface CopyLimits {
+/** Limits of a redacted copy (see {@link redactBody}); beyond them values are cut and marked. */
+export interface RedactionLimits {
   /** Deepest level copied; deeper values become a marker. */
   maxDepth: number;
   /** Longest string kept, in characters, after redaction. */
@@ -651,7 +651,7 @@ interface CopyLimits {
   maxEntries: number;
 }
 
-const DEFAULT_LIMITS: CopyLimits = {
+const DEFAULT_LIMITS: RedactionLimits = {
   maxDepth: 1000,
   maxString: Number.POSITIVE_INFINITY,
   maxEntries: Number.POSITIVE_INFINITY,
@@ -662,7 +662,7 @@ const TOO_DEEP = "[REDACTED: nested too deeply]";
 
 interface CopyState {
   seen: WeakMap<object, unknown>;
-  limits: CopyLimits;
+  limits: RedactionLimits;
 }
 
 function isPlainObject(value: object): boolean {
@@ -670,7 +670,7 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-function capString(text: string, limits: CopyLimits): string {
+function capString(text: string, limits: RedactionLimits): string {
   const redacted = redactSecrets(text);
   return redacted.length > limits.maxString
     ? `${redacted.slice(0, limits.maxString)}… (${
@@ -783,7 +783,7 @@ export function redactValue(value: unknown): unknown {
 }
 
 /** Limits of {@link redactBody}. */
-export const REDACTED_BODY_LIMITS: Readonly<CopyLimits> = {
+export const REDACTED_BODY_LIMITS: Readonly<RedactionLimits> = {
   maxDepth: 16,
   maxString: 2000,
   maxEntries: 100,

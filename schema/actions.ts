@@ -23,6 +23,7 @@ import {
   ACTION_DENIED_REASONS,
   ACTION_INVOCATION_STATUSES,
   ACTION_MODES,
+  LEGACY_ACTION_INVOCATION_STATUSES,
   MODE_SOURCES,
   RISK_LEVELS,
 } from "../providers/mod.ts";
@@ -31,9 +32,6 @@ import { integrations } from "./integrations.ts";
 import type { ActionParams, JsonValue } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
-
-/** `action_invocations.status` values written before vNext (I-11); accepted, never written. */
-const LEGACY_INVOCATION_STATUSES = ["approved", "executing", "completed"] as const;
 
 /**
  * One action a session's agent asked to run. `integration` is the source id (a provider id such
@@ -97,7 +95,7 @@ export const actionInvocations = pgTable(
     // pre-vNext values, since no audit row is rewritten.
     check(
       "action_invocations_status_check",
-      oneOf("status", [...ACTION_INVOCATION_STATUSES, ...LEGACY_INVOCATION_STATUSES]),
+      oneOf("status", [...ACTION_INVOCATION_STATUSES, ...LEGACY_ACTION_INVOCATION_STATUSES]),
     ),
     check(
       "action_invocations_pending_expiry_check",
