@@ -435,6 +435,8 @@ interface Rule {
 }
 
 const SPACE = String.raw`(?:\s|%20|\+)`;
+/** A word start, or the end of a `%XX` escape (`%20Bearer`). */
+const WORD_START = String.raw`(?:\b|(?<=%[0-9A-Fa-f]{2}))`;
 
 const RULES: readonly Rule[] = [
   // Anthropic API keys, then other `sk-` keys (LLM-proxy virtual keys, OpenAI-style keys).
@@ -451,22 +453,25 @@ const RULES: readonly Rule[] = [
   // 12+ characters, so prose such as "the bearer of news" stays.
   {
     hint: "Bearer",
-    pattern: new RegExp(String.raw`\bBearer${SPACE}{1,4}[A-Za-z0-9._~+/=%-]+`, "g"),
+    pattern: new RegExp(String.raw`${WORD_START}Bearer${SPACE}{1,4}[A-Za-z0-9._~+/=%-]+`, "g"),
     replacement: REDACTED,
   },
   {
     hint: "bearer",
     caseless: true,
-    pattern: new RegExp(String.raw`\bbearer${SPACE}{1,4}[A-Za-z0-9._~+/=%-]{12,}`, "gi"),
+    pattern: new RegExp(String.raw`${WORD_START}bearer${SPACE}{1,4}[A-Za-z0-9._~+/=%-]{12,}`, "gi"),
     replacement: REDACTED,
   },
   // HTTP Basic credentials: only a token that decodes to `user:password`.
   {
     hint: "basic",
     caseless: true,
-    pattern: new RegExp(String.raw`\bBasic${SPACE}{1,4}([A-Za-z0-9+/]{4,}(?:=|%3D){0,2})`, "gi"),
+    pattern: new RegExp(
+      String.raw`${WORD_START}Basic${SPACE}{1,4}((?:[A-Za-z0-9+/]|%2[BFbf]){4,}(?:=|%3D){0,2})`,
+      "gi",
+    ),
     replacement: (match, token) =>
-      looksLikeBasicCredentials(token.replace(/%3D/gi, "=")) ? REDACTED : match,
+      looksLikeBasicCredentials(decodeURIComponent(token)) ? REDACTED : match,
   },
   // GitHub classic and fine-grained tokens.
   { hint: "gh", pattern: /gh[pousr]_[A-Za-z0-9]+/g, replacement: REDACTED },
@@ -549,11 +554,11 @@ for (let c = 0; c < 128; c++) {
   else if (isLetter(c) || c === 0x2b || c === 0x2f) RUN_CLASS[c] = BASE64;
 }
 
-function isAwsSecret(text: string, start: number): boolean {
+function isAwsSecret(text: string, start: number, end: number): boolean {
   let upper = false;
   let lower = false;
   let digit = false;
-  for (let i = start; i < start + 40; i++) {
+  for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39) digit = true;
     else if (c >= 0x41 && c <= 0x5a) upper = true;
@@ -562,21 +567,39 @@ function isAwsSecret(text: string, start: number): boolean {
   return upper && lower && digit;
 }
 
+/** Whether `text` has a URL-encoded `+` or `/` (`%2B`, `%2F`, any case) at `i`. */
+function isEncodedBase64Char(text: string, i: number): boolean {
+  if (text.charCodeAt(i) !== 0x25 || text.charCodeAt(i + 1) !== 0x32) return false;
+  const c = text.charCodeAt(i + 2) | 0x20;
+  return c === 0x62 || c === 0x66;
+}
+
 /**
  * 64-hex tokens (the sandbox-mcp HMAC token: a maximal run of exactly 64 hex digits) and AWS
- * secret access keys (a maximal run of exactly 40 base64 characters, not followed by `=`
- * padding, with upper case, lower case and a digit). One pass over the text.
+ * secret access keys (a maximal run of exactly 40 base64 characters, `+` and `/` possibly
+ * URL-encoded, not followed by `=` padding, with upper case, lower case and a digit). One pass.
  */
 function redactRuns(text: string): string {
   let out = "";
   let last = 0;
   let hexStart = -1;
   let b64Start = -1;
-  for (let i = 0; i <= text.length; i++) {
+  let b64Length = 0;
+  let i = 0;
+  while (i <= text.length) {
     const code = i < text.length ? text.charCodeAt(i) : 0;
-    const cls = code < 128 ? RUN_CLASS[code] : 0;
+    let cls = code < 128 ? RUN_CLASS[code] : 0;
+    let width = 1;
+    if (cls === 0 && code === 0x25) {
+      if (isEncodedBase64Char(text, i)) {
+        cls = BASE64;
+        width = 3;
+      } else if (isHexDigit(text.charCodeAt(i + 1)) && isHexDigit(text.charCodeAt(i + 2))) {
+        width = 3; // another `%XX` escape separates runs, its digits are not part of one
+      }
+    }
     if ((cls & BASE64) === 0 && b64Start >= 0) {
-      if (i - b64Start === 40 && text.charCodeAt(i) !== 0x3d && isAwsSecret(text, b64Start)) {
+      if (b64Length === 40 && code !== 0x3d && isAwsSecret(text, b64Start, i)) {
         out += text.slice(last, b64Start) + REDACTED;
         last = i;
       }
@@ -589,8 +612,15 @@ function redactRuns(text: string): string {
       }
       hexStart = -1;
     }
-    if ((cls & BASE64) !== 0 && b64Start < 0) b64Start = i;
+    if ((cls & BASE64) !== 0) {
+      if (b64Start < 0) {
+        b64Start = i;
+        b64Length = 0;
+      }
+      b64Length++;
+    }
     if ((cls & HEX) !== 0 && hexStart < 0) hexStart = i;
+    i += width;
   }
   return last === 0 ? text : out + text.slice(last);
 }
