@@ -195,12 +195,34 @@ function redactPrivateKeys(text: string): string {
 const KEY_HINT = /key|tok|secret|pass|pwd|auth|cookie|credential|session|jwt|bearer|dsn/gi;
 
 /**
- * A key name and its separator, tried at the start of an identifier that holds a {@link KEY_HINT}:
- * up to 64 identifier characters, an optional closing quote (plain, backslash-escaped or `%22`),
- * up to four spaces, then `=`, `:`, `%3D` or `%3A`. Every repetition is bounded.
+ * Where the separator after a key name ends, or -1 when none follows: an optional closing quote
+ * (plain, after up to seven backslashes, or `%22`/`%27`), up to four spaces (or `%20`), then `=`,
+ * `:`, `%3D` or `%3A`. Bounded: at most 26 characters are looked at.
  */
-const ASSIGNMENT =
-  /([A-Za-z][A-Za-z0-9_.-]{0,63})(\\{0,7}["']|%2[27])?(?:[ \t]|%20){0,4}(?:[=:]|%3[AaDd])/y;
+function separatorEnd(text: string, from: number): number {
+  let i = from;
+  let slashes = 0;
+  while (slashes < 7 && text.charCodeAt(i + slashes) === 0x5c) slashes++;
+  const q = text.charCodeAt(i + slashes);
+  if (q === 0x22 || q === 0x27) i += slashes + 1;
+  else if (isPercent(text, i, "2", "2") || isPercent(text, i, "2", "7")) i += 3;
+  for (let n = 0; n < 4; n++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09) i++;
+    else if (isPercent(text, i, "2", "0")) i += 3;
+    else break;
+  }
+  const c = text.charCodeAt(i);
+  if (c === 0x3d || c === 0x3a) return i + 1;
+  if (isPercent(text, i, "3", "A") || isPercent(text, i, "3", "D")) return i + 3;
+  return -1;
+}
+
+/** Whether `text` has `%<a><b>` at `i`, `b` in any case. */
+function isPercent(text: string, i: number, a: string, b: string): boolean {
+  return text.charCodeAt(i) === 0x25 && text[i + 1] === a &&
+    (text[i + 2] === b || text[i + 2] === b.toLowerCase());
+}
 
 function isKeyChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
@@ -369,19 +391,17 @@ function redactAssignments(text: string): string {
       start += 2; // after a `%XX` escape such as `%22`
     }
     while (start < at && !isLetter(text.charCodeAt(start))) start++;
-    ASSIGNMENT.lastIndex = start;
-    const m = ASSIGNMENT.exec(text);
-    if (m === null) continue;
-    const key = m[1];
+    const sepEnd = separatorEnd(text, end);
+    if (end - start > 64 || sepEnd < 0) continue;
+    const key = text.slice(start, end);
     const kind = keyKind(key);
     if (!kind.credential) continue;
-    const sepEnd = ASSIGNMENT.lastIndex;
     const extent = valueExtent(text, sepEnd, kind.lineValued);
     if (extent === undefined) continue;
     const [valueStart, valueEnd, after] = extent;
     resume = Math.max(after, sepEnd);
     KEY_HINT.lastIndex = Math.max(KEY_HINT.lastIndex, resume);
-    if (KEPT_VALUES.has(text.slice(valueStart, valueEnd))) continue;
+    if (valueEnd - valueStart <= 10 && KEPT_VALUES.has(text.slice(valueStart, valueEnd))) continue;
     if (kind.apiKeyAt >= 0) {
       // API-key assignments go whole, from the `api` of the name through the closing quote.
       let from = start + kind.apiKeyAt;
@@ -440,8 +460,11 @@ const WORD_START = String.raw`(?:\b|(?<=%[0-9A-Fa-f]{2}))`;
 
 const RULES: readonly Rule[] = [
   // Anthropic API keys, then other `sk-` keys (LLM-proxy virtual keys, OpenAI-style keys).
-  { hint: "sk-", pattern: /(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]+/g, replacement: REDACTED },
-  { hint: "sk-", pattern: /(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{10,}/g, replacement: REDACTED },
+  {
+    hint: "sk-",
+    pattern: /(?<![A-Za-z0-9])sk-(?:ant-[A-Za-z0-9_-]+|[A-Za-z0-9_-]{10,})/g,
+    replacement: REDACTED,
+  },
   // Stripe secret and restricted keys, and webhook signing secrets.
   {
     hint: "k_",
@@ -498,13 +521,8 @@ const RULES: readonly Rule[] = [
   { hint: "x-access-token:", pattern: /x-access-token:[^@\s/:]*@?/g, replacement: REDACTED },
   // Modal token ids and token secrets.
   {
-    hint: "s-",
-    pattern: /(?<![A-Za-z0-9])as-[A-Za-z0-9]{12,}[A-Za-z0-9_-]*/g,
-    replacement: REDACTED,
-  },
-  {
-    hint: "k-",
-    pattern: /(?<![A-Za-z0-9])ak-[A-Za-z0-9]{12,}[A-Za-z0-9_-]*/g,
+    hint: "-",
+    pattern: /(?<![A-Za-z0-9])a[ks]-[A-Za-z0-9]{12,}[A-Za-z0-9_-]*/g,
     replacement: REDACTED,
   },
   // E2B API keys, any case.
