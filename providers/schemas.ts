@@ -4,6 +4,13 @@
  * exactly its interface (checked at compile time). Validate with {@link parseOrThrow} for errors
  * that name the bad field, or with `schema.safeParse`.
  *
+ * What they accept, PostgreSQL stores as it is: no string holds U+0000 (`text` and `jsonb`
+ * refuse it) or a lone UTF-16 surrogate (`text` would store U+FFFD, merging distinct values such
+ * as two dedup keys); timestamps are ones `timestamptz` takes (no year 0000, offsets within
+ * ±15:59); JSON values nest at most 64 levels and any input gives a validation error, never a
+ * `RangeError`. Value sets come in pairs where stored rows keep legacy values: the plain schema
+ * is the write schema (vNext values only), the `stored…` schema the one for rows read back.
+ *
  * @module
  */
 import { z } from "zod";

@@ -271,7 +271,9 @@ function lineValueEnd(text: string, start: number): number {
   let i = start;
   while (i < text.length) {
     const c = text.charCodeAt(i);
-    if (isLineBreak(c) || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e) break;
+    if (isLineBreak(c) || c === 0x22 || c === 0x27 || c === 0x5c || c === 0x3c || c === 0x3e) {
+      break;
+    }
     i++;
   }
   return i;
@@ -727,8 +729,10 @@ function capString(text: string, limits: RedactionLimits): string {
     : redacted;
 }
 
+/** Values kept under a credential-named key: they carry no secret (`max_tokens: 1024`). */
 function keepsUnderCredentialKey(value: unknown): boolean {
-  return value === undefined || value === null || typeof value === "boolean";
+  return value === undefined || value === null || typeof value === "boolean" ||
+    typeof value === "number";
 }
 
 function redactErrorInner(error: Error, state: CopyState, depth: number): Error {
@@ -809,7 +813,7 @@ function redactInner(value: unknown, state: CopyState, depth: number): unknown {
  * A redacted deep copy of `value`: strings (object keys too) pass through {@link redactSecrets};
  * the value of every key whose name means a credential ({@link isCredentialKey}: `token`,
  * `apiKey`, `client_secret`, `password`, `Authorization`, `Set-Cookie`, …) becomes `[REDACTED]`,
- * unless it is `null`, `undefined` or a boolean; arrays and plain objects are copied; errors are
+ * unless it is `null`, `undefined`, a boolean or a number (`max_tokens: 1024` stays); arrays and plain objects are copied; errors are
  * copied with the same prototype and redacted `message`, `stack`, `cause` and own fields; binary
  * data and other class instances become a short redacted description; values nested more than
  * 1,000 levels deep become a marker instead of overflowing the stack. Cycles are preserved. The

@@ -2,7 +2,9 @@
  * Zod validators for sandbox-contract shapes that cross a process boundary: tool callbacks from the
  * sandbox, files read back from it (`metadata.json`), provider results stored on the session, and
  * queued sandbox requests. Each schema's output type is exactly its interface (checked at compile
- * time). Validate with `parseOrThrow` for errors that name the bad field.
+ * time). Validate with `parseOrThrow` for errors that name the bad field. No string they accept
+ * holds U+0000 or a lone UTF-16 surrogate, and JSON members nest at most 64 levels, so what they
+ * accept PostgreSQL stores as it is.
  *
  * @module
  */
