@@ -358,7 +358,11 @@ interface KeyKind {
 
 const keyKindCache = new Map<string, KeyKind>();
 
+let lastKey = "";
+let lastKind: KeyKind = { credential: false, lineValued: false, apiKeyAt: -1 };
+
 function keyKind(key: string): KeyKind {
+  if (key === lastKey) return lastKind;
   let kind = keyKindCache.get(key);
   if (kind === undefined) {
     kind = {
@@ -369,6 +373,8 @@ function keyKind(key: string): KeyKind {
     if (keyKindCache.size >= 512) keyKindCache.clear();
     keyKindCache.set(key, kind);
   }
+  lastKey = key;
+  lastKind = kind;
   return kind;
 }
 
@@ -595,22 +601,24 @@ function isEncodedBase64Char(text: string, i: number): boolean {
 }
 
 /**
- * 64-hex tokens (the sandbox-mcp HMAC token: a maximal run of exactly 64 hex digits) and AWS
- * secret access keys (a maximal run of exactly 40 base64 characters, `+` and `/` possibly
- * URL-encoded, not followed by `=` padding, with upper case, lower case and a digit). One pass.
+ * Scans the stretch of base64 characters and `%` escapes that starts at `from`, pushes to `cuts`
+ * the `[start, end)` of its 64-hex tokens (a maximal run of exactly 64 hex digits; the
+ * sandbox-mcp HMAC token) and AWS secret access keys (a maximal run of exactly 40 base64
+ * characters, `+` and `/` possibly URL-encoded, not followed by `=` padding, with upper case,
+ * lower case and a digit), and returns where the stretch ends.
  */
-function redactRuns(text: string): string {
-  let out = "";
-  let last = 0;
+function scanRuns(text: string, from: number, cuts: number[]): number {
   let hexStart = -1;
   let b64Start = -1;
   let b64Length = 0;
-  let i = 0;
-  while (i <= text.length) {
+  let i = from;
+  for (;;) {
     const code = i < text.length ? text.charCodeAt(i) : 0;
     let cls = code < 128 ? RUN_CLASS[code] : 0;
     let width = 1;
+    let inStretch = cls !== 0;
     if (cls === 0 && code === 0x25) {
+      inStretch = true;
       if (isEncodedBase64Char(text, i)) {
         cls = BASE64;
         width = 3;
@@ -620,18 +628,15 @@ function redactRuns(text: string): string {
     }
     if ((cls & BASE64) === 0 && b64Start >= 0) {
       if (b64Length === 40 && code !== 0x3d && isAwsSecret(text, b64Start, i)) {
-        out += text.slice(last, b64Start) + REDACTED;
-        last = i;
+        cuts.push(b64Start, i);
       }
       b64Start = -1;
     }
     if ((cls & HEX) === 0 && hexStart >= 0) {
-      if (i - hexStart === 64 && hexStart >= last) {
-        out += text.slice(last, hexStart) + REDACTED;
-        last = i;
-      }
+      if (i - hexStart === 64) cuts.push(hexStart, i);
       hexStart = -1;
     }
+    if (!inStretch) return i;
     if ((cls & BASE64) !== 0) {
       if (b64Start < 0) {
         b64Start = i;
@@ -642,7 +647,38 @@ function redactRuns(text: string): string {
     if ((cls & HEX) !== 0 && hexStart < 0) hexStart = i;
     i += width;
   }
-  return last === 0 ? text : out + text.slice(last);
+}
+
+function isStretchChar(code: number): boolean {
+  return (code < 128 && RUN_CLASS[code] !== 0) || code === 0x25;
+}
+
+/** Stride of the sampling in {@link redactRuns}: half the shortest run it looks for. */
+const RUN_STRIDE = 20;
+
+/**
+ * Redacts 64-hex tokens and AWS secret access keys ({@link scanRuns}). Only every 20th character
+ * is sampled: a run of 40 or more base64 characters always holds a sampled one, and only the
+ * stretch around a sampled character is scanned, so most of ordinary text is never looked at.
+ */
+function redactRuns(text: string): string {
+  const cuts: number[] = [];
+  let scannedTo = 0;
+  for (let i = 0; i < text.length; i += RUN_STRIDE) {
+    if (i < scannedTo || !isStretchChar(text.charCodeAt(i))) continue;
+    // The previous sample was outside any stretch, so this goes back fewer than 20 characters.
+    let start = i;
+    while (start > scannedTo && isStretchChar(text.charCodeAt(start - 1))) start--;
+    scannedTo = scanRuns(text, start, cuts) + 1;
+  }
+  if (cuts.length === 0) return text;
+  let out = "";
+  let last = 0;
+  for (let k = 0; k < cuts.length; k += 2) {
+    out += text.slice(last, cuts[k]) + REDACTED;
+    last = cuts[k + 1];
+  }
+  return out + text.slice(last);
 }
 
 function applyRules(text: string, lower: string, rules: readonly Rule[]): string {
