@@ -61,7 +61,9 @@ const CREDENTIAL_WORDS: ReadonlySet<string> = new Set([
   "passwords",
   "passwd",
   "passphrase",
+  "pass",
   "pwd",
+  "pw",
   "auth",
   "oauth",
   "authorization",
@@ -94,7 +96,7 @@ const CREDENTIAL_FRAGMENTS: readonly string[] = [
  * Whether a key name (an object key, a header, a query parameter, an environment variable) means a
  * credential. Case and separators are ignored: the name is split into words at `_`, `-`, `.`,
  * spaces and camel-case humps, and it is a credential when one word is `key`, `token`, `secret`,
- * `password`, `passwd`, `passphrase`, `pwd`, `auth`, `oauth`, `authorization`, `cookie`,
+ * `password`, `passwd`, `passphrase`, `pass`, `pwd`, `pw`, `auth`, `oauth`, `authorization`, `cookie`,
  * `credential`, `session`, `jwt`, `bearer` or `dsn` (or a plural of these), or when its letters
  * contain `password`, `secret`, `token`, `apikey`, `credential`, `cookie`, `authorization`,
  * `privatekey` or `accesskey`. So `apiKey`, `x-api-key`, `client_secret`, `accessToken`,
@@ -192,7 +194,7 @@ function redactPrivateKeys(text: string): string {
 // Credential assignments (hand-written: the value's extent depends on how it is quoted)
 
 /** Text one of whose occurrences every credential key name holds (see {@link isCredentialKey}). */
-const KEY_HINT = /key|tok|secret|pass|pwd|auth|cookie|credential|session|jwt|bearer|dsn/gi;
+const KEY_HINT = /key|tok|secret|pass|pw|auth|cookie|credential|session|jwt|bearer|dsn/gi;
 
 /**
  * Where the separator after a key name ends, or -1 when none follows: an optional closing quote

@@ -245,6 +245,7 @@ const CREDENTIAL_KEYS = [
   "Password",
   "PASSWD",
   "passphrase",
+  "pass",
   "sessionToken",
   "session",
   "Authorization",
