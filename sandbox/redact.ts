@@ -350,6 +350,15 @@ function valueExtent(
 
 const KEPT_VALUES: ReadonlySet<string> = new Set(["", REDACTED, "null", "true", "false"]);
 
+/** Whether the value is one left as it is: empty, `[REDACTED]`, `null`, `true` or `false`. */
+function isKeptValue(text: string, start: number, end: number): boolean {
+  if (end === start) return true;
+  if (end - start > REDACTED.length) return false;
+  const c = text.charCodeAt(start);
+  if (c !== 0x5b && c !== 0x6e && c !== 0x74 && c !== 0x66) return false; // [ n t f
+  return KEPT_VALUES.has(text.slice(start, end));
+}
+
 /** How a key name is redacted: not at all, its value, its value to the end of the line, or whole. */
 interface KeyKind {
   credential: boolean;
@@ -411,7 +420,7 @@ function redactAssignments(text: string): string {
     const [valueStart, valueEnd, after] = extent;
     resume = Math.max(after, sepEnd);
     KEY_HINT.lastIndex = Math.max(KEY_HINT.lastIndex, resume);
-    if (valueEnd - valueStart <= 10 && KEPT_VALUES.has(text.slice(valueStart, valueEnd))) continue;
+    if (isKeptValue(text, valueStart, valueEnd)) continue;
     if (kind.apiKeyAt >= 0) {
       // API-key assignments go whole, from the `api` of the name through the closing quote.
       let from = start + kind.apiKeyAt;
@@ -471,7 +480,7 @@ const WORD_START = String.raw`(?:\b|(?<=%[0-9A-Fa-f]{2}))`;
 const RULES: readonly Rule[] = [
   // Anthropic API keys, then other `sk-` keys (LLM-proxy virtual keys, OpenAI-style keys).
   {
-    hint: "sk-",
+    hint: "k-",
     pattern: /(?<![A-Za-z0-9])sk-(?:ant-[A-Za-z0-9_-]+|[A-Za-z0-9_-]{10,})/g,
     replacement: REDACTED,
   },
@@ -481,7 +490,7 @@ const RULES: readonly Rule[] = [
     pattern: /(?<![A-Za-z0-9])[sr]k_(?:live|test)_[A-Za-z0-9]{10,}/g,
     replacement: REDACTED,
   },
-  { hint: "whsec_", pattern: /(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/=]{16,}/g, replacement: REDACTED },
+  { hint: "hsec_", pattern: /(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/=]{16,}/g, replacement: REDACTED },
   // Bearer credentials: the scheme word goes too. A scheme not spelled `Bearer` needs a token of
   // 12+ characters, so prose such as "the bearer of news" stays.
   {
