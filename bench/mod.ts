@@ -12,6 +12,8 @@
  * 4. Consumer type check (`consumer.ts`): `deno check` time of a small gateway module against
  *    the package through a local JSR stand-in and by path, now and before the exports had
  *    explicit types.
+ * 5. Redaction throughput (`redact.ts`): `redactSecrets` on 1 MB of ordinary and of
+ *    adversarial text, in ms per MB (target under 50).
  *
  * Each part also runs alone (`deno run -A bench/<part>.ts`). The server is `DATABASE_URL`
  * when set (a superuser; the run creates and drops `bench_*` databases there), else a
@@ -25,6 +27,7 @@
 import { runConsumer } from "./consumer.ts";
 import { runEdge } from "./edge.ts";
 import { runQueries } from "./queries.ts";
+import { runRedact } from "./redact.ts";
 import { renderReport, runContext, seconds, type Section, writeResult } from "./_report.ts";
 import { withServer } from "./_server.ts";
 import { runUpgrade } from "./upgrade.ts";
@@ -44,13 +47,14 @@ await withServer(async (server) => {
   await timed("query patterns", () => runQueries(server));
   await timed("edge weight", () => runEdge());
   await timed("consumer type check", () => runConsumer());
+  await timed("redaction throughput", () => runRedact());
   const context = [
     ...runContext(server),
     "",
     `Whole run ${seconds(performance.now() - started)} (${timings.join(", ")}); scale ${
       Deno.env.get("BENCH_SCALE") ?? "1"
     }. Reproduce with \`deno task bench\` (\`deno run -A bench/mod.ts\`); each part runs alone with ` +
-    "`deno run -A bench/edge.ts`, `bench/upgrade.ts`, `bench/queries.ts` or `bench/consumer.ts`.",
+    "`deno run -A bench/edge.ts`, `bench/upgrade.ts`, `bench/queries.ts`, `bench/consumer.ts` or `bench/redact.ts`.",
   ];
   const text = renderReport("Benchmarks of @proliferate/core", context, sections);
   console.log(`\n${text}`);

@@ -21,6 +21,26 @@ export const ACTION_INVOCATION_STATUSES: readonly [
 ] = ["pending", "executed", "denied", "expired", "failed"];
 
 /**
+ * `action_invocations.status` values written before vNext: `approved`, `executing`,
+ * `completed`. The database CHECK keeps accepting them, since no audit row is rewritten (the
+ * vnext-schema sheet's I-11), but nothing writes them any more.
+ */
+export const LEGACY_ACTION_INVOCATION_STATUSES: readonly ["approved", "executing", "completed"] = [
+  "approved",
+  "executing",
+  "completed",
+];
+
+/**
+ * A status a stored `action_invocations` row may hold: an {@link ActionInvocationStatus} or one of
+ * the {@link LEGACY_ACTION_INVOCATION_STATUSES}. Readers of stored rows use this type; writers
+ * use {@link ActionInvocationStatus}.
+ */
+export type StoredActionInvocationStatus =
+  | ActionInvocationStatus
+  | (typeof LEGACY_ACTION_INVOCATION_STATUSES)[number];
+
+/**
  * Why an invocation was denied (`action_invocations.denied_reason`): `policy` (mode `deny`) or
  * `human` (an approver said no). Filled only when `status = denied`; expiry sets
  * `status = expired` instead. `expired` stays accepted here for rows written before that rule.

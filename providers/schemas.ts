@@ -4,6 +4,13 @@
  * exactly its interface (checked at compile time). Validate with {@link parseOrThrow} for errors
  * that name the bad field, or with `schema.safeParse`.
  *
+ * What they accept, PostgreSQL stores as it is: no string holds U+0000 (`text` and `jsonb`
+ * refuse it) or a lone UTF-16 surrogate (`text` would store U+FFFD, merging distinct values such
+ * as two dedup keys); timestamps are ones `timestamptz` takes (no year 0000, offsets within
+ * ±15:59); JSON values nest at most 64 levels and any input gives a validation error, never a
+ * `RangeError`. Value sets come in pairs where stored rows keep legacy values: the plain schema
+ * is the write schema (vNext values only), the `stored…` schema the one for rows read back.
+ *
  * @module
  */
 import { z } from "zod";
@@ -32,6 +39,8 @@ import {
   type ActionInvocationStatus,
   APPROVAL_MODES,
   type ApprovalMode,
+  LEGACY_ACTION_INVOCATION_STATUSES,
+  type StoredActionInvocationStatus,
 } from "./action-invocations.ts";
 import {
   CONNECTION_TYPES,
@@ -50,6 +59,8 @@ import {
 } from "./types.ts";
 import {
   type EnqueueEnrichPayload,
+  LEGACY_TRIGGER_EVENT_SKIP_REASONS,
+  type StoredTriggerEventSkipReason,
   TRIGGER_EVENT_SKIP_REASONS,
   TRIGGER_EVENT_STATUSES,
   TRIGGER_KINDS,
@@ -74,12 +85,15 @@ import {
   exactSchema,
   jsonRecordSchema as jsonRecord,
   jsonValueSchema as jsonValue,
+  storableTextProblem,
+  storableTextSchema as text,
+  storableTimestampSchema as isoTimestamp,
+  storableUrlSchema,
 } from "./validate.ts";
 
-const isoTimestamp = z.iso.datetime({ offset: true });
-const nonEmpty = z.string().min(1);
-const headers = z.record(z.string(), z.union([z.string(), z.array(z.string()), z.undefined()]));
-const stringMap = z.record(z.string(), z.union([z.string(), z.undefined()]));
+const nonEmpty = text.min(1);
+const headers = z.record(text, z.union([text, z.array(text), z.undefined()]));
+const stringMap = z.record(text, z.union([text, z.undefined()]));
 
 /** Validates a {@link RiskLevel}: `read`, `write` or `danger`. */
 export const riskLevelSchema: z.ZodType<RiskLevel> = z.enum(RISK_LEVELS);
@@ -124,7 +138,7 @@ export const actionResultSchema: z.ZodType<ActionResult> = exactSchema<ActionRes
   z.object({
     success: z.boolean(),
     data: jsonValue.optional(),
-    error: z.string().optional(),
+    error: text.optional(),
     _truncated: z.boolean().optional(),
   }),
 );
@@ -137,7 +151,7 @@ export const actionResultSchema: z.ZodType<ActionResult> = exactSchema<ActionRes
 export const actionModeKeySchema: z.ZodType<ActionModeKey> = z.custom<ActionModeKey>(
   (value) =>
     typeof value === "string" && ACTION_MODE_KEY_PATTERN.test(value) &&
-    parseActionModeKey(value) !== undefined,
+    parseActionModeKey(value) !== undefined && storableTextProblem(value) === undefined,
   { message: 'Expected "<sourceId>:<actionId>"' },
 );
 
@@ -162,7 +176,7 @@ export const actionModesSchema: z.ZodType<ActionModes> = exactSchema<ActionModes
 export const toolRiskOverrideSchema: z.ZodType<ToolRiskOverride> = exactSchema<ToolRiskOverride>()(
   z.object({
     mode: actionModeSchema,
-    hash: z.string().regex(/^[0-9a-f]{64}$/, "Expected a lower-case SHA-256 hex digest"),
+    hash: text.regex(/^[0-9a-f]{64}$/, "Expected a lower-case SHA-256 hex digest"),
   }),
 );
 
@@ -180,14 +194,45 @@ export const toolRiskOverrideSchema: z.ZodType<ToolRiskOverride> = exactSchema<T
  */
 export const toolRiskOverridesSchema: z.ZodType<ToolRiskOverrides> = exactSchema<
   ToolRiskOverrides
->()(z.record(z.string(), toolRiskOverrideSchema));
+>()(z.record(text, toolRiskOverrideSchema));
 
 /** Validates an {@link ApprovalMode}: `once` or `always`. */
 export const approvalModeSchema: z.ZodType<ApprovalMode> = z.enum(APPROVAL_MODES);
 
-/** Validates an {@link ActionInvocationStatus}. */
+/**
+ * Write schema: validates an {@link ActionInvocationStatus} a new write may use (`pending`,
+ * `executed`, `denied`, `expired`, `failed`). Rows read back may also hold legacy statuses:
+ * parse those with {@link storedActionInvocationStatusSchema}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { actionInvocationStatusSchema } from "@proliferate/core/providers";
+ *
+ * assert.equal(actionInvocationStatusSchema.safeParse("executed").success, true);
+ * assert.equal(actionInvocationStatusSchema.safeParse("approved").success, false);
+ * ```
+ */
 export const actionInvocationStatusSchema: z.ZodType<ActionInvocationStatus> = z.enum(
   ACTION_INVOCATION_STATUSES,
+);
+
+/**
+ * Stored-row schema: validates a {@link StoredActionInvocationStatus}, every value the
+ * `action_invocations_status_check` CHECK keeps: the five vNext statuses and the legacy
+ * `approved`, `executing`, `completed`. Use it for rows read back, never to admit a new write.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { storedActionInvocationStatusSchema } from "@proliferate/core/providers";
+ *
+ * assert.equal(storedActionInvocationStatusSchema.safeParse("approved").success, true);
+ * assert.equal(storedActionInvocationStatusSchema.safeParse("unknown").success, false);
+ * ```
+ */
+export const storedActionInvocationStatusSchema: z.ZodType<StoredActionInvocationStatus> = z.enum(
+  [...ACTION_INVOCATION_STATUSES, ...LEGACY_ACTION_INVOCATION_STATUSES],
 );
 
 /** Validates an {@link ActionDeniedReason}. */
@@ -234,8 +279,8 @@ export const normalizedTriggerEventSchema: z.ZodType<NormalizedTriggerEvent> = e
     providerEventType: nonEmpty,
     occurredAt: isoTimestamp,
     dedupKey: nonEmpty,
-    title: z.string(),
-    url: z.url().optional(),
+    title: text,
+    url: storableUrlSchema.optional(),
     context: jsonRecord,
     raw: jsonValue.optional(),
   }),
@@ -290,7 +335,7 @@ export const webhookVerificationResultSchema: z.ZodType<WebhookVerificationResul
 export const webhookRequestSchema: z.ZodType<WebhookRequest> = exactSchema<WebhookRequest>()(
   z.object({
     method: nonEmpty,
-    path: z.string(),
+    path: text,
     headers,
     query: stringMap,
     params: stringMap,
@@ -317,7 +362,7 @@ export const webhookParseInputSchema: z.ZodType<WebhookParseInput> = exactSchema
   z.object({
     json: z.unknown(),
     headers,
-    providerEventType: z.string().optional(),
+    providerEventType: text.optional(),
     receivedAt: isoTimestamp,
   }),
 );
@@ -357,9 +402,34 @@ export const triggerEventStatusSchema: z.ZodType<TriggerEventStatus> = z.enum(
   TRIGGER_EVENT_STATUSES,
 );
 
-/** Validates a {@link TriggerEventSkipReason}. */
+/**
+ * Write schema: validates a {@link TriggerEventSkipReason} a new write may use. Rows read back may
+ * also hold `legacy_null_status`: parse those with {@link storedTriggerEventSkipReasonSchema}.
+ */
 export const triggerEventSkipReasonSchema: z.ZodType<TriggerEventSkipReason> = z.enum(
   TRIGGER_EVENT_SKIP_REASONS,
+);
+
+/**
+ * Stored-row schema: validates a {@link StoredTriggerEventSkipReason}, every value the platform
+ * keeps in `trigger_events.skip_reason` (the column has no CHECK): the four reasons and
+ * `legacy_null_status`, which migration `0002_vnext_backfill` writes. Use it for rows read back,
+ * never to admit a new write.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   storedTriggerEventSkipReasonSchema,
+ *   triggerEventSkipReasonSchema,
+ * } from "@proliferate/core/providers";
+ *
+ * assert.equal(storedTriggerEventSkipReasonSchema.safeParse("legacy_null_status").success, true);
+ * assert.equal(triggerEventSkipReasonSchema.safeParse("legacy_null_status").success, false);
+ * ```
+ */
+export const storedTriggerEventSkipReasonSchema: z.ZodType<StoredTriggerEventSkipReason> = z.enum(
+  [...TRIGGER_EVENT_SKIP_REASONS, ...LEGACY_TRIGGER_EVENT_SKIP_REASONS],
 );
 
 /** Validates an {@link EnqueueEnrichPayload}. */
@@ -406,7 +476,7 @@ export const connectorRiskPolicySchema: z.ZodType<ConnectorRiskPolicy> = exactSc
 >()(
   z.object({
     defaultRisk: riskLevelSchema.optional(),
-    overrides: z.record(z.string(), riskLevelSchema).optional(),
+    overrides: z.record(text, riskLevelSchema).optional(),
   }),
 );
 

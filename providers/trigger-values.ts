@@ -54,6 +54,23 @@ export const TRIGGER_EVENT_SKIP_REASONS: readonly [
   "run_create_failed",
 ] = ["manual", "filter_mismatch", "automation_disabled", "run_create_failed"];
 
+/**
+ * Skip reasons only the vNext backfill writes: `legacy_null_status` marks a pre-vNext event
+ * whose status was NULL (never picked up), now `skipped`. New events never carry it.
+ */
+export const LEGACY_TRIGGER_EVENT_SKIP_REASONS: readonly ["legacy_null_status"] = [
+  "legacy_null_status",
+];
+
+/**
+ * A skip reason a stored `trigger_events` row may hold: a {@link TriggerEventSkipReason} or one of
+ * the {@link LEGACY_TRIGGER_EVENT_SKIP_REASONS}. Readers of stored rows use this type; writers use
+ * {@link TriggerEventSkipReason}.
+ */
+export type StoredTriggerEventSkipReason =
+  | TriggerEventSkipReason
+  | (typeof LEGACY_TRIGGER_EVENT_SKIP_REASONS)[number];
+
 /** Outbox kind that hands a new automation run to enrichment, in the same transaction. */
 export const ENQUEUE_ENRICH_OUTBOX_KIND = "enqueue_enrich";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { SandboxProviderType } from "./provider.ts";
-import { redactError, redactSecrets, redactValue } from "./redact.ts";
+import { redactBody, redactError, redactSecrets } from "./redact.ts";
 
 /** The provider operation that failed. */
 export type SandboxOperation =
@@ -89,6 +89,12 @@ export const RETRYABLE_ERROR_MARKERS: readonly [
 /** Longest message part kept, in characters (after redaction, before the prefix). */
 export const MAX_ERROR_MESSAGE_LENGTH = 500;
 
+/**
+ * Most of a failed response's body that {@link SandboxProviderError.fromResponse} reads, in bytes
+ * (1 MiB); the rest is not read. A body cut there is kept as text, not parsed as JSON.
+ */
+export const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+
 /** Options of the {@link SandboxProviderError} constructor. */
 export interface SandboxProviderErrorOptions {
   /** Which provider failed. */
@@ -101,7 +107,7 @@ export interface SandboxProviderErrorOptions {
   statusCode?: number;
   /** Whether the caller may retry; default false. */
   isRetryable?: boolean;
-  /** Original body or thrown value; kept redacted. */
+  /** Original body or thrown value; kept redacted and capped (see `redactBody`). */
   raw?: unknown;
   /** Wrapped error; kept redacted. */
   cause?: Error;
@@ -149,7 +155,10 @@ export class SandboxProviderError extends Error {
   readonly statusCode?: number;
   /** Whether the caller may retry. */
   readonly isRetryable: boolean;
-  /** Original body or thrown value, redacted. */
+  /**
+   * Original body or thrown value, redacted and capped: credential-named fields and every secret
+   * format removed, at most 16 levels, 100 entries per container, 2,000 characters per string.
+   */
   readonly raw?: unknown;
 
   /** Builds the error; redacts `message`, `raw` and `cause`. */
@@ -162,14 +171,18 @@ export class SandboxProviderError extends Error {
     this.operation = opts.operation;
     if (opts.statusCode !== undefined) this.statusCode = opts.statusCode;
     this.isRetryable = opts.isRetryable ?? false;
-    if (opts.raw !== undefined) this.raw = redactValue(opts.raw);
+    if (opts.raw !== undefined) this.raw = redactBody(opts.raw);
   }
 
   /**
-   * Builds the error from a failed HTTP response, reading its body once as text. A JSON body gives
-   * the first truthy of `error`, `message`, `detail` (else the whole JSON) as message and the parsed
-   * value as `raw`; any other body gives its text. The message becomes `"HTTP <status>: <text>"`.
-   * Retryable iff the status is 429, 502, 503 or 504.
+   * Builds the error from a failed HTTP response, reading at most 1 MiB of its body
+   * ({@link MAX_ERROR_BODY_BYTES}) once. A JSON body is walked and redacted first: every field
+   * whose name means a credential (`apiKey`, `access_token`, `client_secret`, `password`,
+   * `x-api-key`, … see `isCredentialKey`) is replaced and every string loses its secrets; the
+   * message is then the first truthy of its `error`, `message`, `detail` (else the whole redacted
+   * body as JSON) and `raw` the redacted, capped body. Any other body gives its redacted text. The
+   * message becomes `"HTTP <status>: <text>"`, capped at 500 characters. Retryable iff the status
+   * is 429, 502, 503 or 504.
    *
    * @example
    * ```ts
@@ -180,6 +193,10 @@ export class SandboxProviderError extends Error {
    * const err = await SandboxProviderError.fromResponse(res, "e2b", "createSandbox");
    * assert.equal(err.message, "[e2b:createSandbox] HTTP 503: busy");
    * assert.equal(err.isRetryable, true);
+   *
+   * const leaky = new Response(JSON.stringify({ apiKey: "k-123", code: 7 }), { status: 401 });
+   * const denied = await SandboxProviderError.fromResponse(leaky, "modal", "health");
+   * assert.equal(denied.message, '[modal:health] HTTP 401: {"apiKey":"[REDACTED]","code":7}');
    * ```
    */
   static async fromResponse(
@@ -188,25 +205,34 @@ export class SandboxProviderError extends Error {
     operation: SandboxOperation,
   ): Promise<SandboxProviderError> {
     let text = "";
+    let complete = true;
     try {
-      text = await response.text();
+      [text, complete] = await readBody(response, MAX_ERROR_BODY_BYTES);
     } catch (error) {
       text = `(body unreadable: ${error instanceof Error ? error.message : String(error)})`;
     }
     let detail = text;
     let raw: unknown = text;
-    try {
-      const parsed: unknown = JSON.parse(text);
-      raw = parsed;
-      let picked: unknown;
-      if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
-        const body = parsed as Record<string, unknown>;
-        picked = body.error || body.message || body.detail;
+    if (complete) {
+      let parsed: unknown;
+      let isJson = false;
+      try {
+        parsed = JSON.parse(text);
+        isJson = true;
+      } catch {
+        // Not JSON: the text itself is the message.
       }
-      if (!picked) detail = JSON.stringify(parsed);
-      else detail = typeof picked === "string" ? picked : JSON.stringify(picked);
-    } catch {
-      // Not JSON: the text itself is the message.
+      if (isJson) {
+        const redacted = redactBody(parsed);
+        raw = redacted;
+        let picked: unknown;
+        if (redacted !== null && typeof redacted === "object" && !Array.isArray(redacted)) {
+          const body = redacted as Record<string, unknown>;
+          picked = body.error || body.message || body.detail;
+        }
+        if (!picked) detail = JSON.stringify(redacted);
+        else detail = typeof picked === "string" ? picked : JSON.stringify(picked);
+      }
     }
     return new SandboxProviderError({
       provider,
@@ -277,6 +303,26 @@ export class SandboxProviderError extends Error {
     };
     if (this.statusCode !== undefined) out.statusCode = this.statusCode;
     return out;
+  }
+}
+
+/** Reads at most `max` bytes of a body as UTF-8; the flag says whether the body ended there. */
+async function readBody(response: Response, max: number): Promise<[string, boolean]> {
+  if (response.body === null) return ["", true];
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return [text + decoder.decode(), true];
+    if (size + value.byteLength > max) {
+      text += decoder.decode(value.subarray(0, max - size));
+      await reader.cancel().catch(() => {});
+      return [text, false];
+    }
+    size += value.byteLength;
+    text += decoder.decode(value, { stream: true });
   }
 }
 

@@ -2,7 +2,9 @@
  * Zod validators for sandbox-contract shapes that cross a process boundary: tool callbacks from the
  * sandbox, files read back from it (`metadata.json`), provider results stored on the session, and
  * queued sandbox requests. Each schema's output type is exactly its interface (checked at compile
- * time). Validate with `parseOrThrow` for errors that name the bad field.
+ * time). Validate with `parseOrThrow` for errors that name the bad field. No string they accept
+ * holds U+0000 or a lone UTF-16 surrogate, and JSON members nest at most 64 levels, so what they
+ * accept PostgreSQL stores as it is.
  *
  * @module
  */
@@ -11,6 +13,8 @@ import {
   exactSchema,
   jsonRecordSchema as jsonRecord,
   jsonValueSchema as jsonValue,
+  storableTextSchema as text,
+  storableUrlSchema,
 } from "../providers/validate.ts";
 import {
   AGENT_TYPES,
@@ -69,9 +73,9 @@ import {
   type SessionType,
 } from "./sessions.ts";
 
-const nonEmpty = z.string().min(1);
+const nonEmpty = text.min(1);
 const epochMs = z.number().int().nonnegative();
-const stringRecord = z.record(z.string(), z.string());
+const stringRecord = z.record(text, text);
 const limits = SERVICE_COMMAND_LIMITS;
 
 /** Validates a {@link SandboxProviderType}: `modal` or `e2b`. */
@@ -101,9 +105,9 @@ export const sandboxSessionTypeSchema: z.ZodType<SandboxSessionType> = z.enum(
 /** Validates a {@link ServiceCommand} (same length limits as configuration-level commands). */
 export const serviceCommandSchema: z.ZodType<ServiceCommand> = exactSchema<ServiceCommand>()(
   z.object({
-    name: z.string().min(1).max(limits.nameMaxLength),
-    command: z.string().min(1).max(limits.commandMaxLength),
-    cwd: z.string().max(limits.cwdMaxLength).optional(),
+    name: text.min(1).max(limits.nameMaxLength),
+    command: text.min(1).max(limits.commandMaxLength),
+    cwd: text.max(limits.cwdMaxLength).optional(),
   }),
 );
 
@@ -128,10 +132,10 @@ export const prebuildServiceCommandSchema: z.ZodType<PrebuildServiceCommand> = e
   PrebuildServiceCommand
 >()(
   z.object({
-    name: z.string().min(1).max(limits.nameMaxLength),
-    command: z.string().min(1).max(limits.commandMaxLength),
-    workspacePath: z.string().max(limits.workspacePathMaxLength).optional(),
-    cwd: z.string().max(limits.cwdMaxLength).optional(),
+    name: text.min(1).max(limits.nameMaxLength),
+    command: text.min(1).max(limits.commandMaxLength),
+    workspacePath: text.max(limits.workspacePathMaxLength).optional(),
+    cwd: text.max(limits.cwdMaxLength).optional(),
   }),
 );
 
@@ -140,12 +144,12 @@ export const autoStartOutputEntrySchema: z.ZodType<AutoStartOutputEntry> = exact
   AutoStartOutputEntry
 >()(
   z.object({
-    name: z.string(),
-    workspacePath: z.string().optional(),
-    cwd: z.string().optional(),
-    output: z.string(),
+    name: text,
+    workspacePath: text.optional(),
+    cwd: text.optional(),
+    output: text,
     exitCode: z.int().nullable(),
-    logFile: z.string().optional(),
+    logFile: text.optional(),
   }),
 );
 
@@ -168,9 +172,9 @@ export const memorySnapshotResultSchema: z.ZodType<MemorySnapshotResult> = exact
 export const repoSpecSchema: z.ZodType<RepoSpec> = exactSchema<RepoSpec>()(
   z.object({
     repoUrl: nonEmpty,
-    token: z.string().optional(),
+    token: text.optional(),
     workspacePath: nonEmpty,
-    repoId: z.string().optional(),
+    repoId: text.optional(),
     serviceCommands: z.array(serviceCommandSchema).optional(),
   }),
 );
@@ -186,28 +190,28 @@ export const createSandboxOptsSchema: z.ZodType<CreateSandboxOpts> = exactSchema
     sessionId: nonEmpty,
     sessionType: sandboxSessionTypeSchema.nullable().optional(),
     repos: z.array(repoSpecSchema),
-    branch: z.string(),
+    branch: text,
     envVars: stringRecord,
-    systemPrompt: z.string(),
-    snapshotId: z.string().optional(),
-    baseSnapshotId: z.string().optional(),
+    systemPrompt: text,
+    snapshotId: text.optional(),
+    baseSnapshotId: text.optional(),
     agentConfig: agentConfigSchema.optional(),
-    currentSandboxId: z.string().optional(),
-    sshPublicKey: z.string().optional(),
+    currentSandboxId: text.optional(),
+    sshPublicKey: text.optional(),
     triggerContext: jsonRecord.optional(),
     snapshotHasDeps: z.boolean().optional(),
     serviceCommands: z.array(prebuildServiceCommandSchema).optional(),
     envFiles: z.unknown().optional(),
-    userName: z.string().optional(),
-    userEmail: z.string().optional(),
+    userName: text.optional(),
+    userEmail: text.optional(),
   }),
 );
 
 const createSandboxResultShape = {
   sandboxId: nonEmpty,
-  tunnelUrl: z.url(),
-  previewUrl: z.url(),
-  sshHost: z.string().optional(),
+  tunnelUrl: storableUrlSchema,
+  previewUrl: storableUrlSchema,
+  sshHost: text.optional(),
   sshPort: z.int().min(1).max(65535).optional(),
   expiresAt: epochMs.optional(),
 };
@@ -255,7 +259,7 @@ export const ensureSandboxResultSchema: z.ZodType<EnsureSandboxResult> = exactSc
 export const sessionMetadataSchema: z.ZodType<SessionMetadata> = exactSchema<SessionMetadata>()(
   z.object({
     sessionId: nonEmpty,
-    repoDir: z.string(),
+    repoDir: text,
     createdAt: epochMs,
     lastGitFetchAt: epochMs.optional(),
   }),
@@ -274,7 +278,7 @@ export const sessionMetadataSchema: z.ZodType<SessionMetadata> = exactSchema<Ses
  * assert.equal(gatewayToolNameSchema.safeParse("rm_rf").success, false);
  * ```
  */
-export const gatewayToolNameSchema: z.ZodType<GatewayToolName> = z.string().transform(
+export const gatewayToolNameSchema: z.ZodType<GatewayToolName> = text.transform(
   (name, ctx): GatewayToolName => {
     const canonical = canonicalGatewayToolName(name);
     if (canonical === undefined) {
@@ -319,7 +323,7 @@ export const toolCallbackRequestSchema: z.ZodType<ToolCallbackRequest> = exactSc
   z.object({
     session_id: nonEmpty,
     tool_call_id: nonEmpty,
-    params: z.record(z.string(), z.unknown()),
+    params: z.record(text, z.unknown()),
   }),
 );
 
@@ -331,27 +335,27 @@ export const toolCallbackSuccessSchema: z.ZodType<ToolCallbackSuccess> = exactSc
 /** Validates a {@link ToolCallbackError} (HTTP 5xx body). */
 export const toolCallbackErrorSchema: z.ZodType<ToolCallbackError> = exactSchema<
   ToolCallbackError
->()(z.object({ error: z.string(), message: z.string().optional() }));
+>()(z.object({ error: text, message: text.optional() }));
 
 /** Validates a {@link GatewayToolResult}; `data` must be JSON-serialisable. */
 export const gatewayToolResultSchema: z.ZodType<GatewayToolResult> = exactSchema<
   GatewayToolResult
->()(z.object({ success: z.boolean(), result: z.string(), data: jsonRecord.optional() }));
+>()(z.object({ success: z.boolean(), result: text, data: jsonRecord.optional() }));
 
 /** Validates {@link VerifyToolParams}. */
 export const verifyToolParamsSchema: z.ZodType<VerifyToolParams> = exactSchema<VerifyToolParams>()(
-  z.object({ folder: z.string().min(1).optional() }),
+  z.object({ folder: text.min(1).optional() }),
 );
 
 /** Validates {@link SaveSnapshotToolParams}. */
 export const saveSnapshotToolParamsSchema: z.ZodType<SaveSnapshotToolParams> = exactSchema<
   SaveSnapshotToolParams
->()(z.object({ message: z.string().optional() }));
+>()(z.object({ message: text.optional() }));
 
 /** Validates a {@link SaveSnapshotToolResult}. */
 export const saveSnapshotToolResultSchema: z.ZodType<SaveSnapshotToolResult> = exactSchema<
   SaveSnapshotToolResult
->()(z.object({ snapshotId: nonEmpty, target: z.string() }));
+>()(z.object({ snapshotId: nonEmpty, target: text }));
 
 /**
  * Validates {@link SaveServiceCommandsToolParams}: 1–10 commands within the per-command limits.
@@ -407,11 +411,11 @@ export const automationCompleteToolParamsSchema: z.ZodType<AutomationCompleteToo
       run_id: nonEmpty,
       completion_id: nonEmpty,
       outcome: automationOutcomeSchema,
-      summary_markdown: z.string().optional(),
-      citations: z.array(z.string()).optional(),
-      diff_ref: z.string().optional(),
-      test_report_ref: z.string().optional(),
-      side_effect_refs: z.array(z.string()).optional(),
+      summary_markdown: text.optional(),
+      citations: z.array(text).optional(),
+      diff_ref: text.optional(),
+      test_report_ref: text.optional(),
+      side_effect_refs: z.array(text).optional(),
     }),
   );
 
@@ -422,14 +426,14 @@ export const requestEnvVariablesToolParamsSchema: z.ZodType<RequestEnvVariablesT
       keys: z.array(
         z.object({
           key: nonEmpty,
-          description: z.string().optional(),
+          description: text.optional(),
           type: z.enum(["env", "secret"]).optional(),
           required: z.boolean().optional(),
           suggestions: z.array(
             z.object({
-              label: z.string(),
-              value: z.string().optional(),
-              instructions: z.string().optional(),
+              label: text,
+              value: text.optional(),
+              instructions: text.optional(),
             }),
           ).optional(),
         }),
@@ -468,4 +472,4 @@ export const provisioningModeSchema: z.ZodType<ProvisioningMode> = z.enum(PROVIS
 /** Validates a {@link SessionAgentConfig} (`sessions.agent_config`). */
 export const sessionAgentConfigSchema: z.ZodType<SessionAgentConfig> = exactSchema<
   SessionAgentConfig
->()(z.object({ modelId: z.string().optional(), tools: z.array(z.string()).optional() }));
+>()(z.object({ modelId: text.optional(), tools: z.array(text).optional() }));

@@ -24,12 +24,13 @@ import {
   ACTION_INVOCATION_STATUSES,
   ACTION_MODES,
   type ActionDeniedReason,
-  type ActionInvocationStatus,
   type ActionMode,
+  LEGACY_ACTION_INVOCATION_STATUSES,
   MODE_SOURCES,
   type ModeSource,
   RISK_LEVELS,
   type RiskLevel,
+  type StoredActionInvocationStatus,
 } from "../providers/mod.ts";
 import { oneOf } from "./_checks.ts";
 import { integrations } from "./integrations.ts";
@@ -37,14 +38,6 @@ import type { ActionParams, JsonValue } from "./json.ts";
 import { organization } from "./organizations.ts";
 import { sessions } from "./sessions.ts";
 import type { ActionInvocationsTable } from "./_tables.ts";
-
-/** `action_invocations.status` values written before vNext (I-11); accepted, never written. */
-const LEGACY_INVOCATION_STATUSES = ["approved", "executing", "completed"] as const;
-
-/** What `action_invocations.status` may hold: the contract's values plus the legacy ones. */
-export type StoredActionInvocationStatus =
-  | ActionInvocationStatus
-  | (typeof LEGACY_INVOCATION_STATUSES)[number];
 
 /**
  * One action a session's agent asked to run. `integration` is the source id (a provider id such
@@ -108,7 +101,7 @@ export const actionInvocations: ActionInvocationsTable = pgTable(
     // pre-vNext values, since no audit row is rewritten.
     check(
       "action_invocations_status_check",
-      oneOf("status", [...ACTION_INVOCATION_STATUSES, ...LEGACY_INVOCATION_STATUSES]),
+      oneOf("status", [...ACTION_INVOCATION_STATUSES, ...LEGACY_ACTION_INVOCATION_STATUSES]),
     ),
     check(
       "action_invocations_pending_expiry_check",

@@ -50,6 +50,11 @@ import {
   type SessionAgentConfig,
   sessionAgentConfigSchema,
 } from "../sandbox/mod.ts";
+import {
+  checkStorableJson,
+  MAX_JSON_DEPTH,
+  storableTextSchema as text,
+} from "../providers/validate.ts";
 
 export type { JsonObject, JsonValue };
 
@@ -57,7 +62,10 @@ export type { JsonObject, JsonValue };
 // Any JSON
 
 /**
- * Any JSON value: null, boolean, finite number, string, array or object of those.
+ * Any JSON value a `jsonb` column stores as it is: null, boolean, finite number, string, array or
+ * object of those, with no U+0000 and no lone UTF-16 surrogate in any string or key (PostgreSQL
+ * refuses both), nested at most {@linkcode MAX_JSON_DEPTH} (64) levels deep. Any input gives a
+ * validation result, never a stack overflow.
  *
  * @example
  * ```ts
@@ -68,7 +76,11 @@ export type { JsonObject, JsonValue };
  * assert.equal(jsonValueSchema.safeParse({ at: new Date() }).success, false);
  * ```
  */
-export const jsonValueSchema: z.ZodType<JsonValue> = z.json() as z.ZodType<JsonValue>;
+export const jsonValueSchema: z.ZodType<JsonValue> = z.unknown().superRefine(
+  checkStorableJson,
+) as z.ZodType<JsonValue>;
+
+export { MAX_JSON_DEPTH };
 
 /**
  * A JSON object (string keys, JSON values); arrays and scalars are rejected.
@@ -82,7 +94,10 @@ export const jsonValueSchema: z.ZodType<JsonValue> = z.json() as z.ZodType<JsonV
  * assert.equal(jsonObjectSchema.safeParse(["x"]).success, false);
  * ```
  */
-export const jsonObjectSchema: z.ZodType<JsonObject> = z.record(z.string(), jsonValueSchema);
+export const jsonObjectSchema: z.ZodType<JsonObject> = z
+  .unknown()
+  .superRefine(checkStorableJson)
+  .pipe(z.record(text, z.unknown())) as z.ZodType<JsonObject>;
 
 // ---------------------------------------------------------------------------------------------
 // Actions: modes, risk, connector tool overrides
@@ -125,13 +140,13 @@ export const storedConnectorAuthSchema: z.ZodType<StoredConnectorAuth> = exactSc
   StoredConnectorAuth
 >()(z.discriminatedUnion("type", [
   z.object({ type: z.literal("none") }),
-  z.object({ type: z.literal("secret"), secretKey: z.string().min(1) }),
-  z.object({ type: z.literal("bearer"), secretKey: z.string().min(1) }),
+  z.object({ type: z.literal("secret"), secretKey: text.min(1) }),
+  z.object({ type: z.literal("bearer"), secretKey: text.min(1) }),
   z.object({
     type: z.literal("custom_header"),
-    headerName: z.string().min(1),
-    secretKey: z.string().min(1).optional(),
-    headerValue: z.string().optional(),
+    headerName: text.min(1),
+    secretKey: text.min(1).optional(),
+    headerValue: text.optional(),
   }),
 ]));
 /** Connector authentication settings as stored, legacy kinds included. */
@@ -182,10 +197,10 @@ export { type SessionAgentConfig, sessionAgentConfigSchema };
  */
 export const clientMetadataSchema: z.ZodType<ClientMetadata> = exactSchema<ClientMetadata>()(
   z.looseObject({
-    installationId: z.string().optional(),
-    channelId: z.string().optional(),
-    threadTs: z.string().optional(),
-  }),
+    installationId: text.optional(),
+    channelId: text.optional(),
+    threadTs: text.optional(),
+  }).superRefine(checkStorableJson),
 );
 /** Client metadata of a session. */
 export type ClientMetadata = {
@@ -246,7 +261,11 @@ export type ServiceCommands = ConfigurationServiceCommand[];
  */
 export const repoServiceCommandsSchema: z.ZodType<RepoServiceCommands> = exactSchema<
   RepoServiceCommands
->()(z.array(z.object({ name: z.string(), command: z.string(), cwd: z.string().optional() })));
+>()(
+  z.array(
+    z.object({ name: text, command: text, cwd: text.optional() }),
+  ),
+);
 /** The service commands of a repo. */
 export type RepoServiceCommands = { name: string; command: string; cwd?: string }[];
 
@@ -266,9 +285,9 @@ export type RepoServiceCommands = { name: string; command: string; cwd?: string 
 export const toolCallResultSchema: z.ZodType<ToolCallResult> = exactSchema<ToolCallResult>()(
   z.looseObject({
     success: z.boolean(),
-    result: z.string(),
+    result: text,
     data: jsonObjectSchema.optional(),
-  }),
+  }).superRefine(checkStorableJson),
 );
 /** A gateway tool call's stored result. */
 export type ToolCallResult = {
@@ -347,7 +366,7 @@ export type PollCursor = z.infer<typeof pollCursorSchema>;
  * ```
  */
 export const webhookHeadersSchema: z.ZodType<WebhookHeaders> = exactSchema<WebhookHeaders>()(
-  z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  z.record(text, z.union([text, z.array(text)])),
 );
 /** Stored webhook request headers. */
 export type WebhookHeaders = Record<string, string | string[]>;
@@ -368,13 +387,13 @@ export type WebhookPayload = Exclude<JsonValue, null>;
  * assert.equal(webhookPayloadSchema.safeParse(null).success, false);
  * ```
  */
-export const webhookPayloadSchema: z.ZodType<WebhookPayload> = z.union([
-  z.boolean(),
-  z.number(),
-  z.string(),
-  z.array(jsonValueSchema),
-  jsonObjectSchema,
-]);
+export const webhookPayloadSchema: z.ZodType<WebhookPayload> = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (value === null || value === undefined) {
+      ctx.addIssue({ code: "custom", message: "Expected a JSON value other than null" });
+    } else checkStorableJson(value, ctx);
+  }) as z.ZodType<WebhookPayload>;
 
 // ---------------------------------------------------------------------------------------------
 // Organizations and automation runs
@@ -394,10 +413,10 @@ export const webhookPayloadSchema: z.ZodType<WebhookPayload> = z.union([
  */
 export const billingSettingsSchema: z.ZodType<BillingSettings> = exactSchema<BillingSettings>()(
   z.looseObject({
-    overage_policy: z.string(),
+    overage_policy: text,
     overage_cap_cents: z.number().nullable(),
     overage_used_this_month_cents: z.number(),
-  }),
+  }).superRefine(checkStorableJson),
 );
 /** Billing settings of an organization. */
 export type BillingSettings = {
@@ -423,16 +442,18 @@ export type BillingSettings = {
  */
 export const automationCompletionSchema: z.ZodType<AutomationCompletion> = exactSchema<
   AutomationCompletion
->()(z.looseObject({
-  run_id: z.string(),
-  completion_id: z.string(),
-  outcome: automationOutcomeSchema,
-  summary_markdown: z.string().optional(),
-  citations: z.array(z.string()).optional(),
-  diff_ref: z.string().optional(),
-  test_report_ref: z.string().optional(),
-  side_effect_refs: z.array(z.string()).optional(),
-}));
+>()(
+  z.looseObject({
+    run_id: text,
+    completion_id: text,
+    outcome: automationOutcomeSchema,
+    summary_markdown: text.optional(),
+    citations: z.array(text).optional(),
+    diff_ref: text.optional(),
+    test_report_ref: text.optional(),
+    side_effect_refs: z.array(text).optional(),
+  }).superRefine(checkStorableJson),
+);
 /** The completion payload of an automation run. */
 export type AutomationCompletion = {
   [key: string]: unknown;
