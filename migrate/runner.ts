@@ -32,7 +32,23 @@ export interface MigrateOptions {
   statementTimeoutMs?: number;
   /** Longest wait for another runner to finish, in ms. Default 600 000 (10 min). */
   runnerWaitMs?: number;
+  /**
+   * Called as the run goes: when the baseline is adopted, and when each migration file starts
+   * and ends. `start` carries the runner's backend pid, so a second connection can watch what
+   * the runner is doing in `pg_stat_activity`. An exception thrown by the hook is ignored.
+   */
+  onProgress?: (event: MigrationProgress) => void;
 }
+
+/**
+ * One step of a run, as {@linkcode MigrateOptions.onProgress} reports it. `index` counts the
+ * files this run applies from 1 to `total`; `elapsedMs` is the file's wall time.
+ */
+export type MigrationProgress =
+  | { kind: "adopted"; tag: string }
+  | { kind: "start"; tag: string; index: number; total: number; backendPid: number }
+  | { kind: "retry"; tag: string; attempt: number; waitMs: number; reason: string }
+  | { kind: "end"; tag: string; elapsedMs: number };
 
 /** What {@linkcode migrate} did. */
 export interface MigrateReport {
@@ -86,6 +102,13 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
   const statementTimeoutMs = options.statementTimeoutMs ?? 1_800_000;
   const runnerWaitMs = options.runnerWaitMs ?? 600_000;
+  const report = (event: MigrationProgress) => {
+    try {
+      options.onProgress?.(event);
+    } catch {
+      // A progress hook never changes the outcome of a run.
+    }
+  };
   // One connection: the advisory lock, the settings and drizzle's transaction share a session.
   const client = postgres(options.url, {
     max: 1,
@@ -111,6 +134,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
     try {
       const recorded = await readRecordedMigrations(client);
       const adopted = await adoptPreviousHistory(client, entries, recorded);
+      for (const tag of adopted.tags) report({ kind: "adopted", tag });
+      const [{ pid: backendPid }] = await client<{ pid: number }[]>`
+        select pg_backend_pid() as pid`;
       const pending = pendingMigrations(entries, [...recorded, ...adopted.rows]);
       const dialect = new PgDialect();
       const session = new PostgresJsSession<
@@ -120,8 +146,16 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
       >(client, dialect, undefined);
       // One transaction per migration file: a later file never holds the locks of an earlier
       // one, and a failing file rolls back alone, leaving the database at the previous file.
-      for (const entry of pending) {
+      for (const [position, entry] of pending.entries()) {
         const upTo = entries.slice(0, entries.indexOf(entry) + 1);
+        const started = Date.now();
+        report({
+          kind: "start",
+          tag: entry.tag,
+          index: position + 1,
+          total: pending.length,
+          backendPid,
+        });
         try {
           await dialect.migrate(
             upTo.map((item) => ({
@@ -140,6 +174,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
         } catch (error) {
           throw classify(error, entry.tag, lockTimeoutMs, statementTimeoutMs);
         }
+        report({ kind: "end", tag: entry.tag, elapsedMs: Date.now() - started });
       }
       return {
         applied: pending.map((entry) => entry.tag),
