@@ -21,6 +21,7 @@ export {
   MIGRATION_LOCK_KEY,
   MigrationError,
   type MigrationFailure,
+  type MigrationProgress,
   pendingMigrations,
 } from "./runner.ts";
 export {
@@ -59,5 +60,14 @@ export {
   type ExpectedCatalogData,
   packExpectedCatalogs,
 } from "./expected.ts";
+export {
+  duplicateOrgWideSecrets,
+  legacyDedupKeyCollisions,
+  PRECHECK_SAMPLE_SIZE,
+  type PrecheckFinding,
+  PRECHECKS,
+  runPrechecks,
+} from "./precheck.ts";
+export { type AdoptionCheck, checkAdoption } from "./adoption.ts";
 export type { MigrationEntry } from "./types.ts";
 export { migrations } from "../migrations/bundle.ts";
