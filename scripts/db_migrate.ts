@@ -1,64 +1,34 @@
 /**
- * `deno task db:migrate`: applies the package's migrations to `DATABASE_URL` or, when it is
- * unset, to an embedded PostgreSQL whose data lives in the git-ignored `.pgdata/` folder.
- * Prints what it applied and the resulting number of tables; a second run applies nothing.
+ * `deno task db:migrate`: the operators' CLI's `migrate` (`cli/mod.ts`) against `DATABASE_URL`
+ * or, when it is unset, an embedded PostgreSQL whose data lives in the git-ignored `.pgdata/`
+ * folder. Prints each migration as it starts and ends, what it applied and the resulting number
+ * of tables; a second run applies nothing. Arguments pass through (`--json`, `--help`, …) and the
+ * exit code is the CLI's.
  *
  * @module
  */
-import postgres from "postgres";
-import { migrate, MigrationError } from "../migrate/mod.ts";
+import { main } from "../cli/mod.ts";
 import { type PostgresServer, startEmbeddedPostgres } from "./_postgres.ts";
 
 const dataDir = new URL("../.pgdata/data", import.meta.url).pathname;
 
-async function main(): Promise<void> {
-  const fromEnv = Deno.env.get("DATABASE_URL");
-  let server: PostgresServer;
-  if (fromEnv) {
-    server = { url: fromEnv, source: "DATABASE_URL", stop: () => Promise.resolve() };
-    console.log(`database: DATABASE_URL (${redactUrl(fromEnv)})`);
-  } else {
+let server: PostgresServer | undefined;
+let code: number;
+try {
+  const help = Deno.args.includes("--help") || Deno.args.includes("-h");
+  if (!Deno.env.get("DATABASE_URL") && !Deno.args.includes("--url") && !help) {
     server = await startEmbeddedPostgres({ dataDir, persistent: true });
     console.log(
       "database: embedded PostgreSQL, data in .pgdata/ (set DATABASE_URL to use another)",
     );
   }
-  try {
-    const report = await migrate({ url: server.url });
-    for (const tag of report.adopted) {
-      console.log(`adopted ${tag}: the database already held it from its earlier history`);
-    }
-    if (report.applied.length === 0) {
-      console.log(`nothing to apply: all ${report.alreadyApplied} migrations were already applied`);
-    } else {
-      for (const tag of report.applied) console.log(`applied ${tag}`);
-    }
-    const sql = postgres(server.url, { max: 1, onnotice: () => {} });
-    try {
-      const [{ count }] = await sql<{ count: number }[]>`
-        select count(*)::int as count from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where c.relkind in ('r', 'p') and n.nspname = 'public'`;
-      console.log(`tables in schema public: ${count}`);
-    } finally {
-      await sql.end();
-    }
-  } finally {
-    await server.stop();
-  }
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
-}
-
-try {
-  await main();
+  code = await main(["migrate", ...Deno.args], { defaultUrl: server?.url });
 } catch (error) {
-  const message = error instanceof MigrationError
-    ? error.message
-    : error instanceof Error
-    ? error.message.split("\n")[0]
-    : String(error);
-  console.error(`db:migrate failed: ${message}`);
-  Deno.exit(1);
+  console.error(
+    `db:migrate failed: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
+  );
+  code = 1;
+} finally {
+  await server?.stop();
 }
+Deno.exit(code!);
