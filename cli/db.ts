@@ -102,14 +102,24 @@ export async function openDatabase(
     throw connectionError(error, url);
   }
   const server = { version: row.version, versionNum: Number(row.num) };
-  if (!(server.versionNum >= MIN_SERVER_VERSION_NUM)) {
+  const unsupported = unsupportedServer(server);
+  if (unsupported) {
     await sql.end({ timeout: 1 }).catch(() => {});
-    throw new CliError(
-      EXIT.unsupported,
-      `the server runs PostgreSQL ${server.version}; this package needs PostgreSQL 15 or newer`,
-    );
+    throw unsupported;
   }
   return { sql, server, close: () => sql.end({ timeout: 5 }) };
+}
+
+/**
+ * The error for a server older than PostgreSQL 15 (or one that reports no usable version, as
+ * some PostgreSQL-compatible servers do), else `null`.
+ */
+export function unsupportedServer(server: ServerInfo): CliError | null {
+  if (server.versionNum >= MIN_SERVER_VERSION_NUM) return null;
+  return new CliError(
+    EXIT.unsupported,
+    `the server runs PostgreSQL ${server.version}; this package needs PostgreSQL 15 or newer`,
+  );
 }
 
 /** Turns a driver error met while connecting into a one-line {@linkcode CliError}. */

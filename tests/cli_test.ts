@@ -495,3 +495,138 @@ Deno.test("cli: migrate reports a long statement and the index build's phase", a
     ],
   );
 });
+
+const PGBOUNCER = "/usr/sbin/pgbouncer";
+const hasPgBouncer = await Deno.stat(PGBOUNCER).then(() => true, () => false);
+
+Deno.test({
+  name: "cli: status, plan and verify work through PgBouncer in transaction mode",
+  ignore: !hasPgBouncer,
+  fn: async () => {
+    await using db = await preVNext();
+    const server = new URL(db.url);
+    const dir = await Deno.makeTempDir({ prefix: "pc-pgbouncer-" });
+    await Deno.chmod(dir, 0o777);
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    listener.close();
+    await Deno.writeTextFile(
+      `${dir}/pgbouncer.ini`,
+      [
+        "[databases]",
+        `* = host=${server.hostname} port=${server.port || 5432}`,
+        "[pgbouncer]",
+        "listen_addr = 127.0.0.1",
+        `listen_port = ${port}`,
+        "auth_type = trust",
+        `auth_file = ${dir}/users.txt`,
+        "pool_mode = transaction",
+        "unix_socket_dir =",
+        `pidfile = ${dir}/pgbouncer.pid`,
+        `logfile = ${dir}/pgbouncer.log`,
+      ].join("\n"),
+    );
+    await Deno.writeTextFile(`${dir}/users.txt`, `"${decodeURIComponent(server.username)}" ""\n`);
+    for (const file of ["pgbouncer.ini", "users.txt"]) await Deno.chmod(`${dir}/${file}`, 0o644);
+    // PgBouncer refuses to run as root.
+    const command = Deno.uid() === 0
+      ? ["su", "postgres", "-s", "/bin/sh", "-c", `${PGBOUNCER} -d ${dir}/pgbouncer.ini`]
+      : [PGBOUNCER, "-d", `${dir}/pgbouncer.ini`];
+    const started = await new Deno.Command(command[0], { args: command.slice(1) }).output();
+    assert.equal(started.code, 0, new TextDecoder().decode(started.stderr));
+    try {
+      const pooled = new URL(db.url);
+      pooled.port = String(port);
+      pooled.password = "";
+      for (let i = 0; i < 50; i++) {
+        if (await Deno.stat(`${dir}/pgbouncer.pid`).then(() => true, () => false)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const status = await cli(["status", "--json", "--url", pooled.toString()]);
+      assert.equal(status.code, 0, status.stderr);
+      assert.equal(json<StatusReport>(status).migrations[0].state, "adoptable");
+      const planned = await cli(["plan", "--json", "--url", pooled.toString()]);
+      assert.equal(planned.code, 0, planned.stderr);
+      assert.equal(json<PlanReport>(planned).steps.length, 5);
+      const verified = await cli(["verify", "--url", pooled.toString()]);
+      assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+    } finally {
+      const pid = Number((await Deno.readTextFile(`${dir}/pgbouncer.pid`).catch(() => "")).trim());
+      if (pid > 0) Deno.kill(pid, "SIGTERM");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});
+
+Deno.test("cli: servers older than PostgreSQL 15 are refused with exit 5", async () => {
+  const { unsupportedServer } = await import("../cli/db.ts");
+  const old = unsupportedServer({ version: "14.11", versionNum: 140011 });
+  assert.equal(old?.exitCode, 5);
+  assert.equal(
+    old?.message,
+    "the server runs PostgreSQL 14.11; this package needs PostgreSQL 15 or newer",
+  );
+  assert.equal(unsupportedServer({ version: "odd", versionNum: Number.NaN })?.exitCode, 5);
+  assert.equal(unsupportedServer({ version: "15.0", versionNum: 150000 }), null);
+  assert.equal(unsupportedServer({ version: "18.1", versionNum: 180001 }), null);
+});
+
+Deno.test("cli: URLs and messages are redacted", async () => {
+  const { redactText, redactUrl } = await import("../cli/url.ts");
+  const cases: [string, string][] = [
+    ["postgres://app:pa%2Fss%40word@db:5432/prod", "postgres://app:***@db:5432/prod"],
+    [
+      "postgresql://app:x@db/prod?password=hunter2&sslmode=require",
+      "postgresql://app:***@db/prod?password=***&sslmode=require",
+    ],
+    ["postgres://app@db/prod", "postgres://app@db/prod"],
+    ["postgres://app:pa/ss@word@db/prod", "postgres://app:***@db/prod"],
+    ["not a url password=hunter2", "not a url password=***"],
+  ];
+  for (const [url, expected] of cases) {
+    assert.equal(redactUrl(url), expected, url);
+    for (const secret of ["pa%2Fss", "hunter2", "pa/ss", "word@"]) {
+      assert.ok(!redactUrl(url).includes(secret), `${url} shows ${secret}`);
+    }
+  }
+  const url = "postgres://app:pa%2Fss%40word@db/prod";
+  assert.equal(
+    redactText(
+      'password authentication failed for "pa/ss@word" at postgres://app:pa%2Fss%40word@db/prod',
+      url,
+    ),
+    'password authentication failed for "***" at postgres://app:***@db/prod',
+  );
+});
+
+async function entry(tag: string, when: number, statement: string) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(statement));
+  const hash = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return { tag, when, hash, statements: [statement] };
+}
+
+Deno.test("cli: migrate failing mid-run exits 6 and names what stays applied", async () => {
+  await using db = await freshDatabase({ migrations: "none" });
+  const entries = [
+    await entry("0000_table", 1_700_000_000_000, "create table kept (id int)"),
+    await entry("0001_broken", 1_700_000_000_001, "select 1 / 0"),
+  ];
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await main(["migrate", "--url", db.url], {
+    migrations: entries,
+    stdout: (line) => stdout.push(line),
+    stderr: (line) => stderr.push(line),
+  });
+  assert.equal(code, 6, stderr.join("\n"));
+  assert.ok(
+    stdout.includes("applied before the failure (they stay applied): 0000_table"),
+    stdout.join("\n"),
+  );
+  assert.equal(stderr.length, 1);
+  assert.match(stderr[0], /^proliferate-core migrate: 0001_broken failed: division by zero/);
+  const [{ present }] = await db.sql<{ present: boolean }[]>`
+    select to_regclass('public.kept') is not null as present`;
+  assert.equal(present, true);
+});
