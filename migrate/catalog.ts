@@ -532,7 +532,8 @@ function endOfQuoted(text: string, start: number): number {
  *
  * @example
  * ```ts
- *  * import { collapseWhitespace } from "./catalog.ts";
+ * import assert from "node:assert/strict";
+ * import { collapseWhitespace } from "./catalog.ts";
  * assert.equal(
  *   collapseWhitespace("(a IN ( SELECT m.x\n   FROM m  WHERE m.y = 'a  b'))"),
  *   "(a IN ( SELECT m.x FROM m WHERE m.y = 'a  b'))",
@@ -801,7 +802,8 @@ function diffColumns(
  *
  * @example
  * ```ts
- *  * import { diffCatalogs } from "./catalog.ts";
+ * import assert from "node:assert/strict";
+ * import { diffCatalogs } from "./catalog.ts";
  * const empty = { tables: [], relations: [], functions: [] };
  * const withSequence = {
  *   ...empty,
