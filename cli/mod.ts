@@ -15,7 +15,8 @@
  * - `migrate`: applies the pending migrations and reports progress as it goes.
  *
  * `status`, `plan` and `verify` run in one `BEGIN READ ONLY` transaction and set their timeouts
- * with `SET LOCAL`, so they also work through PgBouncer in transaction mode.
+ * with `SET LOCAL`, so they also work through PgBouncer in transaction mode. `migrate` needs a
+ * direct connection: its advisory lock and settings belong to one session.
  *
  * Output is for people by default; `--json` prints one JSON document on stdout instead (progress
  * of `migrate` then goes to stderr). Errors are one line on stderr, never with a password.
@@ -116,7 +117,9 @@ ${COMMON_HELP}`,
 
 Applies the pending migrations, each in its own transaction, and reports each as it starts and
 ends, and any statement still running after a few seconds (for an index build, its phase).
-Run plan first. Exit: 0 applied or up to date; 2 refused, nothing changed; 6 failed mid-run.
+Run plan first. Needs a direct connection (not PgBouncer in transaction mode: its advisory lock
+and settings live in one session).
+Exit: 0 applied or up to date; 2 refused, nothing changed; 6 failed mid-run.
 
 ${COMMON_HELP}
   --lock-timeout-ms <ms>       lock_timeout of the runner

@@ -15,7 +15,12 @@ import type postgres from "postgres";
 import type { MigrationEntry } from "../migrate/types.ts";
 import { readRecordedMigrations, type RecordedMigration } from "../migrate/history.ts";
 import { MigrationError, pendingMigrations } from "../migrate/runner.ts";
-import { type PrecheckFinding, PRECHECKS, runPrechecks } from "../migrate/precheck.ts";
+import {
+  bundlesWithoutConfiguration,
+  type PrecheckFinding,
+  PRECHECKS,
+  runPrechecks,
+} from "../migrate/precheck.ts";
 import { describeHistory, inspectHistory } from "./status.ts";
 import { type Database, readOnly, type ServerInfo } from "./db.ts";
 
@@ -75,6 +80,8 @@ export interface PlanReport {
   steps: PlanStep[];
   /** Why `migrate` would refuse; empty when it would go through. */
   blockers: Blocker[];
+  /** What `migrate` would do that an operator should know first, though it does not refuse. */
+  warnings: Blocker[];
   /** True when `migrate` would refuse. */
   refused: boolean;
 }
@@ -86,6 +93,7 @@ export async function plan(db: Database, entries: readonly MigrationEntry[]): Pr
     const history = check.history;
     const recorded = await readRecordedMigrations(tx);
     const blockers: Blocker[] = [];
+    const warnings: Blocker[] = [];
     for (const row of history.unknown) {
       blockers.push({
         kind: "history",
@@ -168,6 +176,27 @@ export async function plan(db: Database, entries: readonly MigrationEntry[]): Pr
           });
         }
       }
+      if (/^INSERT INTO "secret_files"/m.test(entry.statements.join("\n"))) {
+        const links = sizes.has("configuration_repos")
+          ? "configuration_repos"
+          : sizes.has("prebuild_repos")
+          ? "prebuild_repos"
+          : null;
+        if (links && sizes.has("secret_bundles")) {
+          for (const finding of await bundlesWithoutConfiguration(tx, links)) {
+            warnings.push({
+              kind: "precheck",
+              message: `${entry.tag}: ${finding.count} secret_bundles row(s) with a target_path ` +
+                `belong to an organization without a configuration (${finding.rowIds.join(", ")}${
+                  finding.count > finding.rowIds.length ? ", …" : ""
+                }); their path is carried ` +
+                "into no secret file",
+              fix: finding.fix,
+              finding,
+            });
+          }
+        }
+      }
       step.work = await workOf(tx, entry, sizes);
       steps.push(step);
     }
@@ -177,6 +206,7 @@ export async function plan(db: Database, entries: readonly MigrationEntry[]): Pr
       history: describeHistory(check),
       steps,
       blockers,
+      warnings,
       refused: blockers.length > 0,
     };
   });
@@ -184,13 +214,16 @@ export async function plan(db: Database, entries: readonly MigrationEntry[]): Pr
 
 function summaryOf(entry: MigrationEntry, isBaseline: boolean): string {
   if (isBaseline) return "the pre-vNext baseline schema, created from nothing";
-  const first = entry.statements[0] ?? "";
-  const comment = [...first.matchAll(/^\s*--\s*(.+)$/gm)].map((m) => m[1].trim())
-    .find((line) => !/^squawk-ignore/.test(line));
-  if (!comment) return `${entry.statements.length} statement(s)`;
-  const line = comment;
-  const sentence = /^(.*?\.)(\s|$)/.exec(line);
-  return sentence ? sentence[1] : line;
+  // The file's leading comment, without squawk directives and drizzle-kit's provenance line.
+  const lines: string[] = [];
+  for (const line of (entry.statements[0] ?? "").split("\n")) {
+    const comment = /^\s*--\s?(.*)$/.exec(line);
+    if (!comment) break;
+    if (!/^squawk-ignore/.test(comment[1].trim())) lines.push(comment[1].trim());
+  }
+  const sentences = lines.join(" ").split(/(?<=\.)\s+/).map((s) => s.trim()).filter(Boolean);
+  const sentence = sentences.find((s) => !/^(Generated|Created) (by|with) drizzle-kit/i.test(s));
+  return sentence ?? `${entry.statements.length} statement(s)`;
 }
 
 interface TableSize {
@@ -392,6 +425,10 @@ export function formatPlan(report: PlanReport): string[] {
         );
       }
     }
+  }
+  for (const warning of report.warnings) {
+    lines.push(`warning: ${warning.message}`);
+    lines.push(`    fix: ${warning.fix}`);
   }
   if (report.blockers.length === 0) {
     lines.push("blockers: none; migrate would go through");

@@ -61,6 +61,7 @@ export {
   packExpectedCatalogs,
 } from "./expected.ts";
 export {
+  bundlesWithoutConfiguration,
   duplicateOrgWideSecrets,
   legacyDedupKeyCollisions,
   PRECHECK_SAMPLE_SIZE,

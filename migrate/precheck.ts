@@ -226,6 +226,38 @@ export async function legacyDedupKeyCollisions(
   }));
 }
 
+/**
+ * Bundles with a target path whose organization has no configuration linked through its repos
+ * (`prebuild_repos`, named `configuration_repos` once 0001 ran): the carry-forward of 0002 makes
+ * no secret file for them, so their path and membership are linked nowhere (their secrets
+ * stay). `0001_vnext_expand` does not refuse them: a warning, not a blocker. `repoLinks` names
+ * the link table as the database has it.
+ */
+export async function bundlesWithoutConfiguration(
+  sql: postgres.Sql | postgres.TransactionSql,
+  repoLinks: "prebuild_repos" | "configuration_repos" = "prebuild_repos",
+): Promise<PrecheckFinding[]> {
+  const rows = await sql.unsafe<{ count: number; ids: string[] }[]>(`
+    SELECT count(*)::int AS count,
+           (array_agg(b.id::text ORDER BY b.id::text))[1:${PRECHECK_SAMPLE_SIZE}] AS ids
+    FROM "secret_bundles" b
+    WHERE b.target_path IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM "${repoLinks}" pr JOIN "repos" r ON r.id = pr.repo_id
+                      WHERE r.organization_id = b.organization_id)
+    HAVING count(*) > 0`);
+  return rows.map((row) => ({
+    check: "secret_bundles without a configuration",
+    table: "secret_bundles",
+    column: "target_path",
+    constraint: "(carry-forward into secret_files)",
+    value: "a target_path in an organization without a configuration",
+    rowIds: row.ids,
+    count: row.count,
+    fix: "link a repo of the organization to a configuration before upgrading, or record the " +
+      "bundles' paths and members: the upgrade keeps their secrets but links them to no file",
+  }));
+}
+
 function quote(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }

@@ -16,7 +16,11 @@ let server: PostgresServer | undefined;
 let code: number;
 try {
   const help = Deno.args.includes("--help") || Deno.args.includes("-h");
-  if (!Deno.env.get("DATABASE_URL") && !Deno.args.includes("--url") && !help) {
+  if (
+    !Deno.env.get("DATABASE_URL") && !Deno.args.some((arg) =>
+      arg === "--url" || arg.startsWith("--url=")
+    ) && !help
+  ) {
     server = await startEmbeddedPostgres({ dataDir, persistent: true });
     console.log(
       "database: embedded PostgreSQL, data in .pgdata/ (set DATABASE_URL to use another)",

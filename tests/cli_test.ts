@@ -243,6 +243,16 @@ Deno.test("cli: a pre-vNext database", async (t) => {
       "apply",
       "apply",
     ]);
+    // The seed holds a bundle with a path in an organization without prebuilds: a warning.
+    assert.equal(report.warnings.length, 1, JSON.stringify(report.warnings));
+    const orphans = await db.sql<{ id: string }[]>`
+      select b.id::text as id from secret_bundles b
+      where b.target_path is not null and b.organization_id not in (
+        select r.organization_id from prebuild_repos pr join repos r on r.id = pr.repo_id)
+      order by 1`;
+    assert.ok(orphans.length > 0);
+    assert.deepEqual(report.warnings[0].finding?.rowIds, orphans.map((o) => o.id));
+    assert.match(run.stdout, /warning: 0002_vnext_backfill: \d+ secret_bundles row/);
     const invocations = await db.sql`select id from action_invocations`;
     const backfill = report.steps[2].work.find((w) => w.table === "action_invocations");
     assert.equal(backfill?.rows, invocations.length);
