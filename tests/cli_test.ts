@@ -186,8 +186,8 @@ Deno.test("cli: a fresh database", async (t) => {
     assert.deepEqual(report.migrations.map((m) => m.state), ALL_MIGRATIONS.map(() => "pending"));
     assert.equal(report.history.kind, "empty");
   });
-  await t.step("plan: every file applied, no blocker", async () => {
-    const run = await cli(["plan", "--json", "--url", db.url]);
+  await t.step("plan: every file applied, no blocker; read-only", async () => {
+    const run = await assertReadOnly(db, ["plan", "--json", "--url", db.url]);
     assert.equal(run.code, 0, run.stderr);
     const report = json<PlanReport>(run);
     assert.deepEqual(report.steps.map((s) => s.tag), ALL_MIGRATIONS.map((m) => m.tag));
@@ -639,4 +639,24 @@ Deno.test("cli: migrate failing mid-run exits 6 and names what stays applied", a
   const [{ present }] = await db.sql<{ present: boolean }[]>`
     select to_regclass('public.kept') is not null as present`;
   assert.equal(present, true);
+});
+
+Deno.test("cli: the entry point loads only postgres and drizzle-orm from npm", async () => {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", CLI],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  const graph = JSON.parse(new TextDecoder().decode(stdout)) as {
+    modules: { specifier: string; npmPackage?: string }[];
+    npmPackages: Record<string, { name: string }>;
+  };
+  const direct = new Set(
+    graph.modules.flatMap((m) => m.npmPackage ? [graph.npmPackages[m.npmPackage]?.name] : []),
+  );
+  assert.deepEqual([...direct].sort(), ["drizzle-orm", "postgres"]);
+  const local = graph.modules.filter((m) => m.specifier.startsWith("file:"));
+  assert.ok(local.every((m) => !/\/(scripts|tests|bench)\//.test(m.specifier)));
 });
