@@ -536,7 +536,11 @@ Deno.test({
         `logfile = ${dir}/pgbouncer.log`,
       ].join("\n"),
     );
-    await Deno.writeTextFile(`${dir}/users.txt`, `"${decodeURIComponent(server.username)}" ""\n`);
+    // PgBouncer logs in to the server with the password of its auth file.
+    await Deno.writeTextFile(
+      `${dir}/users.txt`,
+      `"${decodeURIComponent(server.username)}" "${decodeURIComponent(server.password)}"\n`,
+    );
     for (const file of ["pgbouncer.ini", "users.txt"]) await Deno.chmod(`${dir}/${file}`, 0o644);
     // PgBouncer refuses to run as root.
     const command = Deno.uid() === 0
@@ -547,7 +551,6 @@ Deno.test({
     try {
       const pooled = new URL(db.url);
       pooled.port = String(port);
-      pooled.password = "";
       for (let i = 0; i < 50; i++) {
         if (await Deno.stat(`${dir}/pgbouncer.pid`).then(() => true, () => false)) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
