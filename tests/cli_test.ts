@@ -663,3 +663,27 @@ Deno.test("cli: the entry point loads only postgres and drizzle-orm from npm", a
   const local = graph.modules.filter((m) => m.specifier.startsWith("file:"));
   assert.ok(local.every((m) => !/\/(scripts|tests|bench)\//.test(m.specifier)));
 });
+
+Deno.test("cli: deno task db:migrate runs the CLI's migrate and prints no password", async () => {
+  await using db = await freshDatabase({ migrations: "none" });
+  const url = new URL(db.url);
+  // A server that trusts the login ignores the password; one that checks it has its own.
+  if (!url.password) url.password = encodeURIComponent("se/cr@t");
+  const secret = url.password;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../scripts/db_migrate.ts", import.meta.url).pathname],
+    env: { DATABASE_URL: url.toString() },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, stderr);
+  assert.match(stdout, /^database: postgres:\/\/[^:]+:\*\*\*@/m);
+  assert.match(stdout, /0001_vnext_expand: done in/);
+  assert.match(stdout, /tables in schema public: \d+/);
+  for (const form of [secret, decodeURIComponent(secret)]) {
+    assert.ok(!stdout.includes(`:${form}@`) && !stderr.includes(`:${form}@`), "password printed");
+  }
+});
