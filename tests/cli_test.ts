@@ -85,7 +85,7 @@ async function runWatchingLocks(
   const modes = new Set<string>();
   let sawBackend = false;
   try {
-    const running = cli(args, { PROLIFERATE_CLI_HOLD_MS: "2500" });
+    const running = cli(args, { PROLIFERATE_CLI_HOLD_MS: "4000" });
     let done = false;
     running.finally(() => done = true);
     while (!done) {
