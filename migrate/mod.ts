@@ -73,5 +73,15 @@ export {
   type ExpectedCatalogData,
   packExpectedCatalogs,
 } from "./expected.ts";
+export {
+  bundlesWithoutConfiguration,
+  crossOrganizationBundleMembers,
+  duplicateOrgWideSecrets,
+  legacyDedupKeyCollisions,
+  PRECHECK_SAMPLE_SIZE,
+  type PrecheckFinding,
+  PRECHECKS,
+  runPrechecks,
+} from "./precheck.ts";
 export type { MigrationEntry } from "./types.ts";
 export { migrations } from "../migrations/bundle.ts";

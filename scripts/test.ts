@@ -28,7 +28,17 @@ try {
   const args = Deno.args.length > 0
     ? Deno.args
     // --doc also runs the examples of every module doc and of README.md.
-    : ["--doc", "tests/", "README.md", "mod.ts", "schema/", "providers/", "sandbox/", "migrate/"];
+    : [
+      "--doc",
+      "tests/",
+      "README.md",
+      "mod.ts",
+      "schema/",
+      "providers/",
+      "sandbox/",
+      "migrate/",
+      "cli/",
+    ];
   const child = new Deno.Command(Deno.execPath(), {
     args: ["test", "-A", ...args],
     env: { DATABASE_URL: server.url, PROLIFERATE_TEST_DB_SOURCE: server.source },

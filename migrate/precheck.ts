@@ -1,0 +1,292 @@
+/**
+ * The prechecks of the vNext upgrade as plain read-only queries: every legacy value that
+ * `0001_vnext_expand` refuses, found with the very conditions of the `DO $precheck$` block at the
+ * top of that file, but all of them at once and with the rows that hold them.
+ *
+ * `0001_vnext_expand` stops at the first illegal value it meets; {@linkcode runPrechecks} lists
+ * every one, grouped by table, column and value, with a few row ids, their count and the fix.
+ * Each check is one `SELECT` (ACCESS SHARE locks only, no write), so it is safe on a production
+ * database at any time; run it in a `BEGIN READ ONLY` transaction for one consistent snapshot.
+ *
+ * The checks read the pre-vNext names (`prebuild_repos`, …): they apply to a database that has
+ * the baseline (0000) and not yet 0001.
+ *
+ * @module
+ */
+import type postgres from "postgres";
+
+/** One illegal value (or one clash) that makes `0001_vnext_expand` refuse. */
+export interface PrecheckFinding {
+  /** Name of the check, e.g. `sessions.status`. */
+  check: string;
+  /** Table holding the rows. */
+  table: string;
+  /** Column holding the value. */
+  column: string;
+  /** The constraint or unique index the value breaks. */
+  constraint: string;
+  /** The value, as SQL shows it (`'archived'`, `NULL`, …). */
+  value: string;
+  /** Ids of up to {@linkcode PRECHECK_SAMPLE_SIZE} rows holding it, sorted. */
+  rowIds: string[];
+  /** Number of rows holding it. */
+  count: number;
+  /** What to do so that the upgrade goes through. */
+  fix: string;
+}
+
+/** How many row ids a finding names at most. */
+export const PRECHECK_SAMPLE_SIZE = 5;
+
+/** A value check: rows of `table` whose `column` fails `allowed`, as the DO block tests it. */
+interface ValueCheck {
+  table: string;
+  column: string;
+  constraint: string;
+  /** SQL condition on alias `t` that a legal row satisfies (NULL counts as legal, as in SQL). */
+  allowed: string;
+  /** SQL expression on alias `t` showing the value. */
+  shown: string;
+  fix: string;
+  /** Extra condition on alias `t` restricting the rows checked. */
+  where?: string;
+}
+
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(", ");
+
+function oneOf(table: string, column: string, values: readonly string[]): ValueCheck {
+  return {
+    table,
+    column,
+    constraint: `${table}_${column}_check`,
+    allowed: `t.${column} IN (${list(values)})`,
+    shown: `quote_nullable(t.${column})`,
+    fix: `change ${column} of these ${table} rows to one of ${
+      list(values)
+    } (or delete them), then run migrate again`,
+  };
+}
+
+/** The value checks, in the order of the DO block of `0001_vnext_expand`. */
+const VALUE_CHECKS: readonly ValueCheck[] = [
+  oneOf("sessions", "status", ["pending", "starting", "running", "paused", "stopped", "failed"]),
+  oneOf("sessions", "session_type", ["setup", "coding", "cli", "terminal"]),
+  oneOf("sessions", "client_type", ["web", "slack", "cli", "automation"]),
+  oneOf("sessions", "origin", ["web", "cli"]),
+  oneOf("action_invocations", "risk_level", ["read", "write", "danger"]),
+  oneOf("action_invocations", "status", [
+    "pending",
+    "executed",
+    "denied",
+    "expired",
+    "failed",
+    "approved",
+    "executing",
+    "completed",
+  ]),
+  {
+    table: "action_invocations",
+    column: "expires_at",
+    constraint: "action_invocations_pending_expiry_check",
+    allowed: "t.status <> 'pending' OR t.expires_at IS NOT NULL",
+    shown: "'NULL on a row with status ''pending'''",
+    fix: "give these pending action_invocations an expires_at (or another status), " +
+      "then run migrate again",
+  },
+  oneOf("triggers", "trigger_type", ["webhook", "polling"]),
+  oneOf("integrations", "status", ["active", "expired", "revoked", "deleted", "suspended"]),
+  oneOf("slack_installations", "status", ["active", "revoked"]),
+  {
+    // Every bundle path becomes a secret_files path, which secret_files_path_check limits.
+    table: "secret_bundles",
+    column: "target_path",
+    constraint: "secret_files_path_check",
+    allowed: "t.target_path <> '' AND t.target_path !~ '^/' AND t.target_path !~ '^[A-Za-z]:' " +
+      "AND t.target_path !~ '(^|/)\\.\\.(/|$)'",
+    shown: "quote_nullable(t.target_path)",
+    where: "t.target_path IS NOT NULL",
+    fix: "give these secret_bundles a relative target_path (not empty, no leading '/', no drive " +
+      "letter, no '..' segment), or NULL, then run migrate again",
+  },
+];
+
+/** The names of every check {@linkcode runPrechecks} runs, in order. */
+export const PRECHECKS: readonly string[] = [
+  ...VALUE_CHECKS.map((check) => `${check.table}.${check.column}`),
+  "secret_bundles without a configuration",
+  "secrets.bundle_id (bundle of another organization)",
+  "secrets.key (organization-wide duplicates)",
+  "trigger_events.dedup_key (legacy key collision)",
+];
+
+/**
+ * Runs every precheck of `0001_vnext_expand` and returns what it would refuse (an empty list:
+ * it would not refuse). Read-only: plain `SELECT`s.
+ *
+ * @example Before an upgrade
+ * ```ts ignore
+ * const findings = await sql.begin("read only", (tx) => runPrechecks(tx));
+ * for (const f of findings) console.log(`${f.table}.${f.column} = ${f.value}: ${f.fix}`);
+ * ```
+ */
+export async function runPrechecks(
+  sql: postgres.Sql | postgres.TransactionSql,
+): Promise<PrecheckFinding[]> {
+  const findings: PrecheckFinding[] = [];
+  for (const check of VALUE_CHECKS) findings.push(...await valueFindings(sql, check));
+  findings.push(...await bundlesWithoutConfiguration(sql));
+  findings.push(...await crossOrganizationBundleMembers(sql));
+  findings.push(...await duplicateOrgWideSecrets(sql));
+  findings.push(...await legacyDedupKeyCollisions(sql));
+  return findings;
+}
+
+async function valueFindings(
+  sql: postgres.Sql | postgres.TransactionSql,
+  check: ValueCheck,
+): Promise<PrecheckFinding[]> {
+  // The texts are this module's constants, never input.
+  const rows = await sql.unsafe<{ value: string; count: number; ids: string[] }[]>(`
+    SELECT ${check.shown} AS value, count(*)::int AS count,
+           (array_agg(t.id::text ORDER BY t.id::text))[1:${PRECHECK_SAMPLE_SIZE}] AS ids
+    FROM "${check.table}" t
+    WHERE NOT (${check.allowed})${check.where ? ` AND ${check.where}` : ""}
+    GROUP BY 1 ORDER BY 1`);
+  return rows.map((row) => ({
+    check: `${check.table}.${check.column}`,
+    table: check.table,
+    column: check.column,
+    constraint: check.constraint,
+    value: row.value,
+    rowIds: row.ids,
+    count: row.count,
+    fix: check.fix,
+  }));
+}
+
+/**
+ * Organization-wide secrets (no repo, no prebuild) sharing a key within one organization, which
+ * the partial unique index `secrets_org_key_unique_when_org_wide` (drift D3: created by 0001
+ * where it is missing) does not allow. Nothing to find where the index exists.
+ */
+export async function duplicateOrgWideSecrets(
+  sql: postgres.Sql | postgres.TransactionSql,
+): Promise<PrecheckFinding[]> {
+  const [{ present }] = await sql<{ present: boolean }[]>`
+    SELECT to_regclass('public.secrets_org_key_unique_when_org_wide') IS NOT NULL AS present`;
+  if (present) return [];
+  const rows = await sql<
+    { organization_id: string; key: string; count: number; ids: string[] }[]
+  >`
+    SELECT s.organization_id::text AS organization_id, s.key, count(*)::int AS count,
+           (array_agg(s.id::text ORDER BY s.id::text))[1:${PRECHECK_SAMPLE_SIZE}] AS ids
+    FROM "secrets" s
+    WHERE s.repo_id IS NULL AND s.prebuild_id IS NULL
+    GROUP BY s.organization_id, s.key
+    HAVING count(*) > 1
+    ORDER BY 1, 2`;
+  return rows.map((row) => ({
+    check: "secrets.key (organization-wide duplicates)",
+    table: "secrets",
+    column: "key",
+    constraint: "secrets_org_key_unique_when_org_wide",
+    value: `${quote(row.key)} in organization ${quote(row.organization_id)}`,
+    rowIds: row.ids,
+    count: row.count,
+    fix: `keep one organization-wide secret with key ${
+      quote(row.key)
+    } in that organization (delete the others or scope them to a repo), then run migrate again`,
+  }));
+}
+
+/**
+ * Events without a dedup key whose trigger already has an event with the key the backfill
+ * would give them (`'legacy:' || id`), which `trigger_events_trigger_id_dedup_key_key` (built
+ * by 0003) does not allow.
+ */
+export async function legacyDedupKeyCollisions(
+  sql: postgres.Sql | postgres.TransactionSql,
+): Promise<PrecheckFinding[]> {
+  const rows = await sql<{ id: string; trigger_id: string; holder: string }[]>`
+    SELECT e.id::text AS id, e.trigger_id::text AS trigger_id, o.id::text AS holder
+    FROM "trigger_events" e
+    JOIN "trigger_events" o ON o.trigger_id = e.trigger_id AND o.dedup_key = 'legacy:' || e.id
+    WHERE e.dedup_key IS NULL
+    ORDER BY e.id::text`;
+  return rows.map((row) => ({
+    check: "trigger_events.dedup_key (legacy key collision)",
+    table: "trigger_events",
+    column: "dedup_key",
+    constraint: "trigger_events_trigger_id_dedup_key_key",
+    value: `${
+      quote(`legacy:${row.id}`)
+    } (held by event ${row.holder} of trigger ${row.trigger_id})`,
+    rowIds: [row.id],
+    count: 1,
+    fix: `change the dedup_key of event ${row.holder}, or give event ${row.id} a dedup_key ` +
+      "of its own, then run migrate again",
+  }));
+}
+
+/**
+ * Bundles with a target path whose organization has no configuration linked through its repos
+ * (`prebuild_repos`, named `configuration_repos` once 0001 ran): their file would have no
+ * configuration to go to, so `0001_vnext_expand` (and `0003_vnext_contract`, for bundles
+ * written after 0002) refuses them rather than drop their path and membership. `repoLinks`
+ * names the link table as the database has it.
+ */
+export async function bundlesWithoutConfiguration(
+  sql: postgres.Sql | postgres.TransactionSql,
+  repoLinks: "prebuild_repos" | "configuration_repos" = "prebuild_repos",
+): Promise<PrecheckFinding[]> {
+  const rows = await sql.unsafe<{ count: number; ids: string[] }[]>(`
+    SELECT count(*)::int AS count,
+           (array_agg(b.id::text ORDER BY b.id::text))[1:${PRECHECK_SAMPLE_SIZE}] AS ids
+    FROM "secret_bundles" b
+    WHERE b.target_path IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM "${repoLinks}" pr JOIN "repos" r ON r.id = pr.repo_id
+                      WHERE r.organization_id = b.organization_id)
+    HAVING count(*) > 0`);
+  return rows.map((row) => ({
+    check: "secret_bundles without a configuration",
+    table: "secret_bundles",
+    column: "target_path",
+    constraint: "(carry-forward into secret_files)",
+    value: "a target_path in an organization without a configuration",
+    rowIds: row.ids,
+    count: row.count,
+    fix: "link a prebuild to one of the organization's repos (prebuild_repos) so the file is " +
+      "carried into it, or delete the bundle or set its target_path to NULL; then run migrate " +
+      "again",
+  }));
+}
+
+/**
+ * Secrets that are members of a bundle with a target path of another organization: carrying
+ * them would put one tenant's secret into another's configurations, so the upgrade refuses.
+ */
+export async function crossOrganizationBundleMembers(
+  sql: postgres.Sql | postgres.TransactionSql,
+): Promise<PrecheckFinding[]> {
+  const rows = await sql<{ count: number; ids: string[] }[]>`
+    select count(*)::int as count,
+           (array_agg(s.id::text order by s.id::text))[1:${PRECHECK_SAMPLE_SIZE}] as ids
+    from "secrets" s join "secret_bundles" b on b.id = s.bundle_id
+    where b.target_path is not null and b.organization_id <> s.organization_id
+    having count(*) > 0`;
+  return rows.map((row) => ({
+    check: "secrets.bundle_id (bundle of another organization)",
+    table: "secrets",
+    column: "bundle_id",
+    constraint: "(carry-forward into configuration_secrets)",
+    value: "a bundle of another organization",
+    rowIds: row.ids,
+    count: row.count,
+    fix: "move these secrets into a bundle of their own organization or set their bundle_id to " +
+      "NULL, then run migrate again",
+  }));
+}
+
+function quote(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
