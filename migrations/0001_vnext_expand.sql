@@ -289,7 +289,7 @@ CREATE TABLE "user_connections" (
 	"created_at" timestamp with time zone DEFAULT now(),
 	"updated_at" timestamp with time zone DEFAULT now(),
 	CONSTRAINT "user_connections_user_org_provider_connection_key" UNIQUE("user_id","organization_id","provider","connection_id"),
-	CONSTRAINT "user_connections_status_check" CHECK (status = ANY (ARRAY['active'::text, 'expired'::text, 'revoked'::text, 'deleted'::text, 'suspended'::text]))
+	CONSTRAINT "user_connections_status_check" CHECK (status = ANY (ARRAY['active'::text, 'inactive'::text, 'expired'::text, 'revoked'::text, 'deleted'::text, 'suspended'::text]))
 );
 --> statement-breakpoint
 CREATE TABLE "webhook_inbox" (

@@ -6,7 +6,7 @@
  */
 import type { RiskLevel } from "./action-source.ts";
 
-/** State of an integration (`integrations.status`, default `active`); also `user_connections.status`. */
+/** State of an integration (`integrations.status`, default `active`). */
 export type IntegrationStatus = "active" | "expired" | "revoked" | "deleted" | "suspended";
 
 /** Every {@link IntegrationStatus}. */
@@ -18,8 +18,21 @@ export const INTEGRATION_STATUSES: readonly [
   "suspended",
 ] = ["active", "expired", "revoked", "deleted", "suspended"];
 
-/** State of a per-user connection (`user_connections.status`, default `active`): same values. */
-export type UserConnectionStatus = IntegrationStatus;
+/**
+ * State of a per-user connection (`user_connections.status`, default `active`): the
+ * consolidated draft's `active | inactive` plus the integrations' set (vNext §2.7, D34).
+ */
+export type UserConnectionStatus = IntegrationStatus | "inactive";
+
+/** Every {@link UserConnectionStatus}, as `user_connections_status_check` allows them. */
+export const USER_CONNECTION_STATUSES: readonly [
+  "active",
+  "inactive",
+  "expired",
+  "revoked",
+  "deleted",
+  "suspended",
+] = ["active", "inactive", "expired", "revoked", "deleted", "suspended"];
 
 /** Who brokers an integration's credential (`integrations.provider`). */
 export type IntegrationBroker = "nango" | "github-app";

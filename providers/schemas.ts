@@ -79,6 +79,8 @@ import {
   INTEGRATION_VISIBILITIES,
   type IntegrationStatus,
   type IntegrationVisibility,
+  USER_CONNECTION_STATUSES,
+  type UserConnectionStatus,
 } from "./connector-values.ts";
 import { PROVIDER_ERROR_CODES, type ProviderErrorCode } from "./errors.ts";
 import {
@@ -439,6 +441,11 @@ export const enqueueEnrichPayloadSchema: z.ZodType<EnqueueEnrichPayload> = exact
 
 /** Validates an {@link IntegrationStatus}. */
 export const integrationStatusSchema: z.ZodType<IntegrationStatus> = z.enum(INTEGRATION_STATUSES);
+
+/** Validates a {@link UserConnectionStatus} (`user_connections.status`). */
+export const userConnectionStatusSchema: z.ZodType<UserConnectionStatus> = z.enum(
+  USER_CONNECTION_STATUSES,
+);
 
 /** Validates an {@link IntegrationVisibility}. */
 export const integrationVisibilitySchema: z.ZodType<IntegrationVisibility> = z.enum(

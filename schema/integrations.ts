@@ -21,6 +21,7 @@ import {
   INTEGRATION_VISIBILITIES,
   type IntegrationStatus,
   type IntegrationVisibility,
+  USER_CONNECTION_STATUSES,
   type UserConnectionStatus,
 } from "../providers/mod.ts";
 import { oneOf } from "./_checks.ts";
@@ -122,13 +123,10 @@ export type NewRepoConnection = typeof repoConnections.$inferInsert;
  * identity, when needed, goes in `metadata`. Unique per (user_id, organization_id, provider,
  * connection_id) (I-2); token lookups use (user_id, organization_id, provider) with status
  * 'active' through that index's prefix, before falling back to the organization's integration.
- * `status` is active (default), expired, revoked, deleted or suspended (the `IntegrationStatus`
- * set, `user_connections_status_check`). Removed with the user or the organization (I-3).
- *
- * `inactive`: the vNext sheet (§2.7) and the interfaces sheet (D34) add the consolidated draft's
- * `inactive` to this set, but the shipped migrations' CHECK refuses it. Decision: the sheets
- * stand, and `inactive` joins the CHECK and `UserConnectionStatus` together in a later migration;
- * until then the type is exactly what the database accepts, so a typed insert cannot fail on it.
+ * `status` is active (default), inactive, expired, revoked, deleted or suspended
+ * (`USER_CONNECTION_STATUSES`, `user_connections_status_check`): the consolidated draft's
+ * `active | inactive` plus the integrations' set, as vNext §2.7 and D34 decide. Removed with the
+ * user or the organization (I-3).
  */
 export const userConnections: UserConnectionsTable = pgTable(
   "user_connections",
@@ -163,7 +161,7 @@ export const userConnections: UserConnectionsTable = pgTable(
       t.connectionId,
     ),
     // The integrations' set: the spec gives user connections no list of their own.
-    check("user_connections_status_check", oneOf("status", INTEGRATION_STATUSES)),
+    check("user_connections_status_check", oneOf("status", USER_CONNECTION_STATUSES)),
     index("idx_user_connections_org").on(t.organizationId),
     index("idx_user_connections_user").on(t.userId),
   ],

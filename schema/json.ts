@@ -171,7 +171,7 @@ export { type ConnectorRiskPolicy, connectorRiskPolicySchema };
  * assert.equal(actionParamsSchema.safeParse({ issueId: "LIN-1" }).success, true);
  * ```
  */
-export const actionParamsSchema = jsonObjectSchema;
+export const actionParamsSchema: z.ZodType<JsonObject> = jsonObjectSchema;
 /** Redacted action parameters. */
 export type ActionParams = z.infer<typeof actionParamsSchema>;
 
@@ -313,7 +313,7 @@ export type ToolCallResult = {
  * assert.equal(triggerConfigSchema.safeParse(null).success, false);
  * ```
  */
-export const triggerConfigSchema = jsonObjectSchema;
+export const triggerConfigSchema: z.ZodType<JsonObject> = jsonObjectSchema;
 /** A trigger's provider-specific settings. */
 export type TriggerConfig = z.infer<typeof triggerConfigSchema>;
 
@@ -330,7 +330,7 @@ export type TriggerConfig = z.infer<typeof triggerConfigSchema>;
  * assert.equal(triggerEventContextSchema.safeParse({ title: "TypeError in checkout" }).success, true);
  * ```
  */
-export const triggerEventContextSchema = jsonObjectSchema;
+export const triggerEventContextSchema: z.ZodType<JsonObject> = jsonObjectSchema;
 /** A trigger event's normalized context. */
 export type TriggerEventContext = z.infer<typeof triggerEventContextSchema>;
 
@@ -346,7 +346,7 @@ export type TriggerEventContext = z.infer<typeof triggerEventContextSchema>;
  * assert.equal(pollCursorSchema.safeParse({ since: "2026-01-01T00:00:00Z" }).success, true);
  * ```
  */
-export const pollCursorSchema = jsonValueSchema;
+export const pollCursorSchema: z.ZodType<JsonValue> = jsonValueSchema;
 /** An opaque poll cursor. */
 export type PollCursor = z.infer<typeof pollCursorSchema>;
 

@@ -57,3 +57,5 @@ export * from "./outbox.ts";
 export * from "./conflicts.ts";
 export * from "./json.ts";
 export * from "./relations.ts";
+// The explicit table and relations types the exports above are annotated with.
+export type * from "./_tables.ts";

@@ -122,8 +122,9 @@ Deno.test("every CHECK-limited column is typed with its value list", async (t) =
       provider: "github",
       connectionId: "c",
     };
-    // @ts-expect-error the CHECK refuses inactive (see `userConnections`)
     insertOf<S.NewUserConnection>({ ...connection, status: "inactive" });
+    // @ts-expect-error not in user_connections_status_check
+    insertOf<S.NewUserConnection>({ ...connection, status: "paused" });
     const slack: S.NewSlackInstallation = {
       organizationId: "org",
       teamId: "T1",

@@ -215,7 +215,8 @@ Deno.test("value lists hold exactly their unions, and the unions are the spec's"
   assertType<
     Equals<P.IntegrationStatus, "active" | "expired" | "revoked" | "deleted" | "suspended">
   >();
-  assertType<Equals<P.UserConnectionStatus, P.IntegrationStatus>>();
+  assertType<Equals<P.UserConnectionStatus, P.IntegrationStatus | "inactive">>();
+  assertType<Equals<(typeof P.USER_CONNECTION_STATUSES)[number], P.UserConnectionStatus>>();
   assertType<Equals<(typeof P.INTEGRATION_BROKERS)[number], P.IntegrationBroker>>();
   assertType<Equals<P.IntegrationBroker, "nango" | "github-app">>();
   assertType<Equals<(typeof P.INTEGRATION_VISIBILITIES)[number], P.IntegrationVisibility>>();
