@@ -171,7 +171,7 @@ const CHECKED_COLUMNS: [constraint: string, values: readonly string[]][] = [
   ]],
   ["integrations_status_check", P.INTEGRATION_STATUSES],
   ["integrations_visibility_check", P.INTEGRATION_VISIBILITIES],
-  ["user_connections_status_check", P.INTEGRATION_STATUSES],
+  ["user_connections_status_check", P.USER_CONNECTION_STATUSES],
   ["slack_installations_status_check", P.SLACK_INSTALLATION_STATUSES],
   ["triggers_trigger_type_check", P.TRIGGER_KINDS],
   ["webhook_inbox_status_check", P.WEBHOOK_INBOX_STATUSES],
