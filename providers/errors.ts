@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { readCappedBody } from "../sandbox/body.ts";
 import { redactSecrets, redactValue } from "../sandbox/redact.ts";
 
 /** Machine-readable category of a {@link ProviderError}. */
@@ -67,6 +68,9 @@ export interface ProviderErrorOptions {
   /** Wrapped error or value; stored as a redacted copy. */
   cause?: unknown;
 }
+
+/** Most of a failed response's body {@linkcode ProviderError.fromResponse} reads (64 KiB). */
+export const MAX_PROVIDER_ERROR_BODY_BYTES = 64 * 1024;
 
 /**
  * A transport or upstream failure of an integration module. `message` and `cause` are redacted, so
@@ -134,7 +138,10 @@ export class ProviderError extends Error {
     else code = "upstream_error";
     let body = "";
     try {
-      body = redactSecrets(await response.text()).slice(0, 500);
+      // Only the start of a body can reach the message: read no more than that, however large
+      // the upstream's answer is.
+      body = redactSecrets((await readCappedBody(response, MAX_PROVIDER_ERROR_BODY_BYTES))[0])
+        .slice(0, 500);
     } catch {
       // An unreadable body leaves the status alone to speak.
     }

@@ -18,7 +18,8 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-function check(value: unknown, ancestors: Set<object>): boolean {
+/** A scalar's verdict, or `undefined` for an object or array still to look into. */
+function scalarVerdict(value: unknown): boolean | undefined {
   if (value === null) return true;
   switch (typeof value) {
     case "boolean":
@@ -27,26 +28,52 @@ function check(value: unknown, ancestors: Set<object>): boolean {
     case "number":
       return Number.isFinite(value);
     case "object":
-      break;
+      return undefined;
     default:
       return false;
   }
-  const obj = value as object;
-  if (ancestors.has(obj)) return false;
-  ancestors.add(obj);
-  try {
-    if (Array.isArray(obj)) {
-      return obj.every((item) => item !== undefined && check(item, ancestors));
-    }
-    if (!isPlainObject(obj)) return false;
-    for (const item of Object.values(obj)) {
-      // A member set to `undefined` is dropped by JSON.stringify, like an absent optional field.
-      if (item !== undefined && !check(item, ancestors)) return false;
-    }
+}
+
+/** The members to look into of a container, or `undefined` when it is not array or plain. */
+function childrenOf(obj: object): unknown[] | undefined {
+  if (Array.isArray(obj)) return obj.includes(undefined) ? undefined : obj;
+  if (!isPlainObject(obj)) return undefined;
+  // A member set to `undefined` is dropped by JSON.stringify, like an absent optional field.
+  return Object.values(obj).filter((item) => item !== undefined);
+}
+
+/**
+ * Depth-first walk with an explicit stack (no recursion, so any depth is fine); `path` holds the
+ * containers from the root to the current one, which is how a cycle is told from a value that
+ * merely appears twice.
+ */
+function check(root: unknown): boolean {
+  const rootVerdict = scalarVerdict(root);
+  if (rootVerdict !== undefined) return rootVerdict;
+  const path = new Set<object>();
+  const stack: { obj: object; items: unknown[]; next: number }[] = [];
+  const enter = (obj: object): boolean => {
+    if (path.has(obj)) return false;
+    const items = childrenOf(obj);
+    if (items === undefined) return false;
+    path.add(obj);
+    stack.push({ obj, items, next: 0 });
     return true;
-  } finally {
-    ancestors.delete(obj);
+  };
+  if (!enter(root as object)) return false;
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    if (frame.next === frame.items.length) {
+      path.delete(frame.obj);
+      stack.pop();
+      continue;
+    }
+    const item = frame.items[frame.next++];
+    const verdict = scalarVerdict(item);
+    if (verdict === false) return false;
+    if (verdict === undefined && !enter(item as object)) return false;
   }
+  return true;
 }
 
 /**
@@ -65,20 +92,47 @@ function check(value: unknown, ancestors: Set<object>): boolean {
  * ```
  */
 export function isJsonValue(value: unknown): value is JsonValue {
-  return check(value, new Set());
+  return check(value);
 }
 
-function stable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stable);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const item = (value as Record<string, unknown>)[key];
-      if (item !== undefined) out[key] = stable(item);
+/**
+ * Serialises a value `isJsonValue` accepted, keys sorted, with an explicit stack (no recursion,
+ * so any depth is fine): each frame is a container with its members still to write.
+ */
+function writeSorted(root: unknown): string {
+  const out: string[] = [];
+  type Frame = { close: string; members: [string | undefined, unknown][]; next: number };
+  const open = (value: unknown): Frame | undefined => {
+    if (value === null || typeof value !== "object") {
+      out.push(JSON.stringify(value));
+      return undefined;
     }
-    return out;
+    if (Array.isArray(value)) {
+      out.push("[");
+      return { close: "]", members: value.map((item) => [undefined, item]), next: 0 };
+    }
+    const record = value as Record<string, unknown>;
+    out.push("{");
+    const keys = Object.keys(record).filter((key) => record[key] !== undefined).sort();
+    return { close: "}", members: keys.map((key) => [key, record[key]]), next: 0 };
+  };
+  const stack: Frame[] = [];
+  const first = open(root);
+  if (first) stack.push(first);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    if (frame.next === frame.members.length) {
+      out.push(frame.close);
+      stack.pop();
+      continue;
+    }
+    const [key, item] = frame.members[frame.next];
+    if (frame.next++ > 0) out.push(",");
+    if (key !== undefined) out.push(`${JSON.stringify(key)}:`);
+    const child = open(item);
+    if (child) stack.push(child);
   }
-  return value;
+  return out.join("");
 }
 
 /**
@@ -95,5 +149,5 @@ function stable(value: unknown): unknown {
  */
 export function stableStringify(value: unknown): string {
   if (!isJsonValue(value)) throw new TypeError("stableStringify: value is not JSON-serialisable");
-  return JSON.stringify(stable(value));
+  return writeSorted(value);
 }

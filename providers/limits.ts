@@ -42,7 +42,9 @@ export const ACTION_EXECUTION_TIMEOUT_MS = 30 * 1000;
 
 /**
  * Keys whose values are replaced before params and results are stored (matched case-insensitively,
- * at any depth); `redactValue` from the sandbox module applies them.
+ * at any depth), as actions.md lists them; `redactValue` from the sandbox module applies them and
+ * more: any key whose words name a credential (`isCredentialKey`: `apiKey`, `client_secret`,
+ * `x-api-key`, …), and every string matching a secret format.
  */
 export const ACTION_REDACTED_KEYS: readonly [
   "token",

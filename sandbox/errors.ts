@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { readCappedBody } from "./body.ts";
 import type { SandboxProviderType } from "./provider.ts";
 import { redactBody, redactError, redactSecrets } from "./redact.ts";
 
@@ -207,7 +208,7 @@ export class SandboxProviderError extends Error {
     let text = "";
     let complete = true;
     try {
-      [text, complete] = await readBody(response, MAX_ERROR_BODY_BYTES);
+      [text, complete] = await readCappedBody(response, MAX_ERROR_BODY_BYTES);
     } catch (error) {
       text = `(body unreadable: ${error instanceof Error ? error.message : String(error)})`;
     }
@@ -303,26 +304,6 @@ export class SandboxProviderError extends Error {
     };
     if (this.statusCode !== undefined) out.statusCode = this.statusCode;
     return out;
-  }
-}
-
-/** Reads at most `max` bytes of a body as UTF-8; the flag says whether the body ended there. */
-async function readBody(response: Response, max: number): Promise<[string, boolean]> {
-  if (response.body === null) return ["", true];
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return [text + decoder.decode(), true];
-    if (size + value.byteLength > max) {
-      text += decoder.decode(value.subarray(0, max - size));
-      await reader.cancel().catch(() => {});
-      return [text, false];
-    }
-    size += value.byteLength;
-    text += decoder.decode(value, { stream: true });
   }
 }
 

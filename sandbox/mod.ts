@@ -28,6 +28,10 @@
  *   64-hex tokens and URL passwords; `ak-`/`as-`/`sk-` only match at a word start and with a
  *   long enough body, and a `bearer` not spelled `Bearer` only with a 12+ character token, so
  *   `break-even`, `as-is` and "the bearer of news" survive; `raw` and `cause` are stored redacted.
+ *   Beyond D29: AWS, PEM/OpenSSH, Basic, Stripe, Google, cookie and JSON-password formats, in raw,
+ *   URL-encoded and JSON-escaped text (the table in `redact.ts`); JSON bodies are walked, and a
+ *   member whose key names a credential (key, token, secret, password, auth, cookie, session…,
+ *   case and separators ignored; {@link isCredentialKey}) loses its text value.
  * - D31, D32: stored `terminal` maps to `cli` ({@link toSandboxSessionType}); `browser` is an input
  *   alias of `web` ({@link normalizeClientType}).
  * - D30, D35: `automation_complete` is accepted as an alias of `automation.complete`; tool call
