@@ -13,6 +13,22 @@
  *
  * @module
  */
+import {
+  ACTION_INVOCATION_STATUSES,
+  LEGACY_ACTION_INVOCATION_STATUSES,
+  RISK_LEVELS,
+} from "../providers/action-invocations.ts";
+import {
+  INTEGRATION_STATUSES,
+  SLACK_INSTALLATION_STATUSES,
+} from "../providers/connector-values.ts";
+import { TRIGGER_KINDS } from "../providers/trigger-values.ts";
+import {
+  CLIENT_TYPES,
+  SESSION_ORIGINS,
+  SESSION_STATUSES,
+  SESSION_TYPES,
+} from "../sandbox/sessions.ts";
 import type postgres from "postgres";
 
 /** One illegal value (or one clash) that makes `0001_vnext_expand` refuse. */
@@ -67,22 +83,19 @@ function oneOf(table: string, column: string, values: readonly string[]): ValueC
   };
 }
 
-/** The value checks, in the order of the DO block of `0001_vnext_expand`. */
+/**
+ * The value checks, in the order of the DO block of `0001_vnext_expand`, built from the same
+ * value lists as the schema's CHECKs (tests compare them with what 0001 refuses).
+ */
 const VALUE_CHECKS: readonly ValueCheck[] = [
-  oneOf("sessions", "status", ["pending", "starting", "running", "paused", "stopped", "failed"]),
-  oneOf("sessions", "session_type", ["setup", "coding", "cli", "terminal"]),
-  oneOf("sessions", "client_type", ["web", "slack", "cli", "automation"]),
-  oneOf("sessions", "origin", ["web", "cli"]),
-  oneOf("action_invocations", "risk_level", ["read", "write", "danger"]),
+  oneOf("sessions", "status", SESSION_STATUSES),
+  oneOf("sessions", "session_type", SESSION_TYPES),
+  oneOf("sessions", "client_type", CLIENT_TYPES),
+  oneOf("sessions", "origin", SESSION_ORIGINS),
+  oneOf("action_invocations", "risk_level", RISK_LEVELS),
   oneOf("action_invocations", "status", [
-    "pending",
-    "executed",
-    "denied",
-    "expired",
-    "failed",
-    "approved",
-    "executing",
-    "completed",
+    ...ACTION_INVOCATION_STATUSES,
+    ...LEGACY_ACTION_INVOCATION_STATUSES,
   ]),
   {
     table: "action_invocations",
@@ -93,9 +106,9 @@ const VALUE_CHECKS: readonly ValueCheck[] = [
     fix: "give these pending action_invocations an expires_at (or another status), " +
       "then run migrate again",
   },
-  oneOf("triggers", "trigger_type", ["webhook", "polling"]),
-  oneOf("integrations", "status", ["active", "expired", "revoked", "deleted", "suspended"]),
-  oneOf("slack_installations", "status", ["active", "revoked"]),
+  oneOf("triggers", "trigger_type", TRIGGER_KINDS),
+  oneOf("integrations", "status", INTEGRATION_STATUSES),
+  oneOf("slack_installations", "status", SLACK_INSTALLATION_STATUSES),
   {
     // Every bundle path becomes a secret_files path, which secret_files_path_check limits.
     table: "secret_bundles",

@@ -5,6 +5,15 @@
  */
 
 /**
+ * Static risk hint of an action. It only feeds the inferred default mode (`read` → `allow`,
+ * `write` → `require_approval`, `danger` → `deny`); it never enforces anything.
+ */
+export type RiskLevel = "read" | "write" | "danger";
+
+/** Every {@link RiskLevel}, in increasing risk. */
+export const RISK_LEVELS: readonly ["read", "write", "danger"] = ["read", "write", "danger"];
+
+/**
  * Lifecycle of an invocation (`action_invocations.status`, default `pending`): `pending` awaits a
  * human, `executed` ran, `denied` was refused (see {@link ActionDeniedReason}), `expired` was not
  * decided in time, `failed` threw during execution.

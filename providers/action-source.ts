@@ -9,14 +9,9 @@ import type { z } from "zod";
 import type { IntegrationProvider, ProviderActionDefinition } from "./types.ts";
 import { formatIssuePath } from "./validate.ts";
 
-/**
- * Static risk hint of an action. It only feeds the inferred default mode (`read` → `allow`,
- * `write` → `require_approval`, `danger` → `deny`); it never enforces anything.
- */
-export type RiskLevel = "read" | "write" | "danger";
-
-/** Every {@link RiskLevel}, in increasing risk. */
-export const RISK_LEVELS: readonly ["read", "write", "danger"] = ["read", "write", "danger"];
+import type { RiskLevel } from "./action-invocations.ts";
+// Risk levels live with the other invocation value lists, which load no library.
+export { RISK_LEVELS, type RiskLevel } from "./action-invocations.ts";
 
 /**
  * What happens to an invocation; the only enforcement vocabulary. `allow` executes at once (200),

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { RiskLevel } from "./action-source.ts";
+import type { RiskLevel } from "./action-invocations.ts";
 
 /** State of an integration (`integrations.status`, default `active`). */
 export type IntegrationStatus = "active" | "expired" | "revoked" | "deleted" | "suspended";
