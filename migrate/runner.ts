@@ -245,10 +245,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
         { cause: error },
       );
     }
-    // Open the monitor's connection in the background, so it can look as soon as a statement
-    // waits; the run never waits for it (behind a pooler whose pool is full it may never get a
-    // server), and a monitor that cannot connect only costs the blocker's name in a message.
-    monitorSql()`select 1`.catch(() => {});
+    // The monitor connects at its first look (most runs never need it); the run never waits for
+    // it (behind a pooler whose pool is full it may never get a server), and a monitor that
+    // cannot connect only costs the blocker's name in a message.
     const monitor = new LockWaitMonitor(lazySql(monitorSql));
     let total: number | undefined;
     let index = 0;
