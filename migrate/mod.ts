@@ -38,6 +38,15 @@ export {
 } from "./locks.ts";
 export { redactDatabaseUrl } from "./url.ts";
 export {
+  checkOutsideTransaction,
+  type ConcurrentIndex,
+  LEASE_STALE_MS,
+  LEASE_TABLE,
+  NO_TRANSACTION_MARKER,
+  parseConcurrentIndex,
+  runsOutsideTransaction,
+} from "./online.ts";
+export {
   analyzeHistory,
   type HistoryAnalysis,
   type HistoryKind,
