@@ -148,7 +148,7 @@ BEGIN
   END IF;
 
   -- 0002 gives events without a dedup key the key 'legacy:' || id; no other event of the same
-  -- trigger may already hold that key, or the dedup unique of 0003 could not be built.
+  -- trigger may already hold that key, or the dedup unique of 0004 could not be built.
   FOR bad IN
     SELECT e.id::text AS row_id, e.trigger_id::text AS trigger_id
     FROM "trigger_events" e
@@ -400,7 +400,8 @@ ALTER TABLE "triggers" ADD CONSTRAINT "triggers_trigger_type_check" CHECK (trigg
 -- before SET NOT NULL, which then skips its scan (PostgreSQL >= 12), and drop them. From now on
 -- a row without these values is refused: the writers must be the vNext code. drizzle-kit put
 -- the SET NOT NULLs, the dedup unique constraint (with the drop of idx_trigger_events_dedup) and
--- idx_sessions_idempotency here; they moved to 0003, after the backfill and the validations.
+-- idx_sessions_idempotency here; the SET NOT NULLs moved to 0003, after the backfill and the
+-- validations, the two unique indexes to 0004 (built concurrently) and the constraint to 0005.
 ALTER TABLE "action_invocations" ADD CONSTRAINT "action_invocations_mode_not_null_tmp" CHECK (mode IS NOT NULL) NOT VALID;--> statement-breakpoint
 ALTER TABLE "action_invocations" ADD CONSTRAINT "action_invocations_mode_source_not_null_tmp" CHECK (mode_source IS NOT NULL) NOT VALID;--> statement-breakpoint
 ALTER TABLE "trigger_events" ADD CONSTRAINT "trigger_events_provider_not_null_tmp" CHECK (provider IS NOT NULL) NOT VALID;--> statement-breakpoint

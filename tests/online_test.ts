@@ -219,3 +219,45 @@ Deno.test("online: the session statement_timeout applies to a build over a direc
   const report = await migrate({ url: db.url, migrations: [createGadgets, buildIndexes] });
   assert.deepEqual(report.applied, ["0001_gadgets_indexes"]);
 });
+
+Deno.test("online: the shipped index builds block no write (0004 runs outside a transaction)", async () => {
+  const { ALL_MIGRATIONS } = await import("./_db.ts");
+  const { runsOutsideTransaction } = await import("../migrate/mod.ts");
+  const at = ALL_MIGRATIONS.findIndex((m) => m.tag === "0004_vnext_indexes");
+  assert.ok(at > 0 && runsOutsideTransaction(ALL_MIGRATIONS[at]));
+  await using db = await freshDatabase({ migrations: "none" });
+  await migrate({ url: db.url, migrations: ALL_MIGRATIONS.slice(0, at) });
+  // A writer's open transaction: each concurrent build waits for it to end…
+  const holder = connect(db.url, 1);
+  const writer = connect(db.url, 1);
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => release = resolve);
+  const holding = holder.begin(async (tx) => {
+    await tx`lock table sessions, trigger_events in row exclusive mode`;
+    await released;
+  });
+  try {
+    const building = migrate({ url: db.url, migrations: ALL_MIGRATIONS });
+    for (let i = 0; i < 200; i++) {
+      const [{ n }] = await writer<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_progress_create_index`;
+      if (n > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    // …while other writers go on: a build under SHARE would make these wait.
+    await writer.begin(async (tx) => {
+      await tx`set local lock_timeout = '500ms'`;
+      await tx`update sessions set title = title where false`;
+      await tx`update trigger_events set title = title where false`;
+    });
+    release();
+    await holding;
+    const report = await building;
+    assert.deepEqual(report.applied, ALL_MIGRATIONS.slice(at).map((m) => m.tag));
+  } finally {
+    release();
+    await holding.catch(() => {});
+    await holder.end();
+    await writer.end();
+  }
+});
