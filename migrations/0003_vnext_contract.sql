@@ -147,7 +147,15 @@ ON CONFLICT ("configuration_id", "secret_id") DO UPDATE
 SET "secret_file_id" = excluded."secret_file_id"
 WHERE "configuration_secrets"."secret_file_id" IS DISTINCT FROM excluded."secret_file_id";
 --> statement-breakpoint
--- (4) ACCESS EXCLUSIVE, catalog-only. SET NOT NULL finds the validated CHECK (col IS NOT NULL) above and skips its table scan; the
+-- (4) ACCESS EXCLUSIVE, catalog-only. Every row has its vNext values now (validated above), so
+-- the triggers 0001 created to fill them on write go first.
+DROP TRIGGER "vnext_fill_legacy_row" ON "action_invocations";--> statement-breakpoint
+DROP TRIGGER "vnext_fill_legacy_row" ON "triggers";--> statement-breakpoint
+DROP TRIGGER "vnext_fill_legacy_row" ON "trigger_events";--> statement-breakpoint
+DROP FUNCTION "vnext_fill_action_invocation"();--> statement-breakpoint
+DROP FUNCTION "vnext_fill_trigger"();--> statement-breakpoint
+DROP FUNCTION "vnext_fill_trigger_event"();--> statement-breakpoint
+-- SET NOT NULL finds the validated CHECK (col IS NOT NULL) above and skips its table scan; the
 -- temporary CHECK is then redundant and dropped.
 ALTER TABLE "action_invocations" ALTER COLUMN "mode" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "action_invocations" ALTER COLUMN "mode_source" SET NOT NULL;--> statement-breakpoint
