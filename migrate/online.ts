@@ -11,7 +11,17 @@
  * stronger lock (e.g. `ADD CONSTRAINT … UNIQUE USING INDEX`) goes in the next, transactional
  * file, where the runner's `lock_timeout` and retries apply.
  *
- * **How the runner runs one** (see `migrate/runner.ts`):
+ * **Batched files.** A file whose first line is {@linkcode BATCHED_MARKER}
+ * (`-- proliferate:batched`) is row work done online: the runner runs each statement again and
+ * again, each run (a batch) in a short transaction of its own with the runner's `SET LOCAL`
+ * timeouts, until the statement reports 0 rows, then the next statement; `onProgress` receives
+ * a `batch` event per batch. Each statement must therefore touch a bounded number of rows per
+ * run (e.g. `WHERE id IN (SELECT id … WHERE <still needed> LIMIT 5000)`) and only rows that
+ * still need it, so that a batch rolled back by a crash or a kill is simply done again by the
+ * rerun, and the last run finds nothing. Batched files take the lease below, like files outside
+ * a transaction, and a batch's lock timeout is retried as a file's is (the batches done stay).
+ *
+ * **How the runner runs a file outside a transaction** (see `migrate/runner.ts`):
  *
  * 1. Serialisation. A session-level advisory lock cannot be used: behind PgBouncer in
  *    transaction mode it would stay on a pooled server connection. Holding the runners'
@@ -47,6 +57,12 @@
  */
 import type { MigrationEntry } from "./types.ts";
 
+/**
+ * First line that marks a migration file as batched work: each statement runs again and again,
+ * each run (a batch) in a short transaction of its own, until it reports 0 rows.
+ */
+export const BATCHED_MARKER = "-- proliferate:batched";
+
 /** First line that marks a migration file as one that runs outside a transaction. */
 export const NO_TRANSACTION_MARKER = "-- proliferate:no-transaction";
 
@@ -72,9 +88,27 @@ export const LEASE_STALE_MS = 10_000;
  * ```
  */
 export function runsOutsideTransaction(entry: MigrationEntry): boolean {
+  return firstLine(entry) === NO_TRANSACTION_MARKER;
+}
+
+/**
+ * Whether `entry` is batched work: its file starts with {@linkcode BATCHED_MARKER}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runsInBatches } from "./online.ts";
+ * const statements = ["-- proliferate:batched\nUPDATE t SET b = 1 WHERE id IN (SELECT id FROM t WHERE b IS NULL LIMIT 1000);"];
+ * assert.ok(runsInBatches({ tag: "0009_b", when: 9, hash: "", statements }));
+ * ```
+ */
+export function runsInBatches(entry: MigrationEntry): boolean {
+  return firstLine(entry) === BATCHED_MARKER;
+}
+
+function firstLine(entry: MigrationEntry): string {
   const first = entry.statements[0] ?? "";
-  const line = first.replace(/^\uFEFF/, "").split("\n", 1)[0].trimEnd();
-  return line === NO_TRANSACTION_MARKER;
+  return first.replace(/^\uFEFF/, "").split("\n", 1)[0].trimEnd();
 }
 
 /** A statement's SQL without its leading `--` comment lines and blank lines. */

@@ -57,6 +57,7 @@ import {
   LEASE_STALE_MS,
   LEASE_TABLE,
   parseConcurrentIndex,
+  runsInBatches,
   runsOutsideTransaction,
 } from "./online.ts";
 import {
@@ -107,7 +108,11 @@ export interface MigrateOptions {
  * when the run began, `backendPid` is the server process running it); `retry` after a lock
  * timeout rolled the file back, before waiting `waitMs`; `adopted` once the adoption of a tag is
  * committed, which happens with the first file that runs (so it follows that file's `start`);
- * `invalid_index_dropped` when a file that runs outside a transaction dropped an INVALID index
+ * `batch` after each committed batch of a batched file (`statement` counts from 1 among the
+ * file's `statements`, `batch` from 1 for that statement; `rows` the batch touched, `totalRows`
+ * so far for that statement in this run, `elapsedMs` the batch's time; the statement is done
+ * with the batch that reports 0 rows); `invalid_index_dropped` when a file that runs outside a
+ * transaction dropped an INVALID index
  * an interrupted build had left, before building it again; `end` once the file is committed
  * (for a file outside a transaction: once its history row is).
  */
@@ -116,6 +121,16 @@ export type MigrationProgress =
   | { kind: "start"; tag: string; index: number; total: number; backendPid: number }
   | { kind: "retry"; tag: string; attempt: number; waitMs: number; reason: string }
   | { kind: "invalid_index_dropped"; tag: string; index: string }
+  | {
+    kind: "batch";
+    tag: string;
+    statement: number;
+    statements: number;
+    batch: number;
+    rows: number;
+    totalRows: number;
+    elapsedMs: number;
+  }
   | { kind: "end"; tag: string; elapsedMs: number };
 
 /** What {@linkcode migrate} did. */
@@ -446,7 +461,9 @@ async function attemptFile(context: RunContext): Promise<Planned> {
       if (!entry && !adopt) return { kind: "done" };
       // A file outside a transaction runs after this transaction ends (the adoption row, if
       // any, goes with its history row).
-      if (entry && runsOutsideTransaction(entry)) return { kind: "outside", entry };
+      if (entry && (runsOutsideTransaction(entry) || runsInBatches(entry))) {
+        return { kind: "outside", entry };
+      }
       tag = entry?.tag ?? adopt!.tag;
       phase = "run";
       await guard(() => setLocal(tx, settings.lockTimeoutMs, settings.statementTimeoutMs));
@@ -534,6 +551,32 @@ async function setLocal(
   }
 }
 
+/**
+ * `client.begin(work)`, safe when the connection is lost: postgres.js would then write ROLLBACK
+ * to the dead connection outside any promise (an uncaught TypeError), so a statement that meets
+ * a lost connection never settles, and begin() rejects on its own when the socket closes (the
+ * same guard as in {@linkcode attemptFile}).
+ */
+async function guardedBegin<T>(
+  client: postgres.Sql,
+  work: (tx: postgres.TransactionSql) => Promise<T>,
+): Promise<T> {
+  const lost = { value: false };
+  const transaction = client.begin(async (tx) => {
+    try {
+      return await work(tx);
+    } catch (error) {
+      if (!isConnectionLoss(error) && !lost.value) throw error;
+      lost.value = true;
+      return await new Promise<never>(() => {});
+    }
+  });
+  transaction.catch((error) => {
+    if (isConnectionLoss(error)) lost.value = true;
+  });
+  return await transaction as T;
+}
+
 /** How often a runner looks again at a lease another runner holds, in ms. */
 const LEASE_POLL_MS = 200;
 
@@ -550,7 +593,7 @@ async function takeLease(
 ): Promise<"taken" | "busy" | "replan"> {
   const { client, entries, settings } = context;
   const [schema, table] = LEASE_TABLE;
-  return await client.begin(async (tx) => {
+  return await guardedBegin(client, async (tx) => {
     await setLocal(tx, settings.runnerWaitMs, settings.runnerWaitMs + 10_000);
     await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
     const recorded = await readRecordedMigrations(tx);
@@ -580,6 +623,42 @@ async function takeLease(
       on conflict (hash) do update set token = excluded.token, renewed_at = now()`;
     return "taken";
   });
+}
+
+/**
+ * Runs one statement of a batched file until a run reports 0 rows, each run in a transaction of
+ * its own with the runner's timeouts (`SET LOCAL`, read back), the lease renewed before each.
+ */
+async function runBatches(
+  context: RunContext,
+  entry: MigrationEntry,
+  token: string,
+  statement: string,
+  number: number,
+  count: number,
+): Promise<void> {
+  const { client, settings, progress } = context;
+  let totalRows = 0;
+  for (let batch = 1;; batch++) {
+    if (!await renewLease(client, entry, token)) throw lostLease(entry.tag, context.applied);
+    const startedAt = performance.now();
+    const rows = await guardedBegin(client, async (tx) => {
+      await setLocal(tx, settings.lockTimeoutMs, settings.statementTimeoutMs);
+      return (await tx.unsafe(statement)).count ?? 0;
+    });
+    totalRows += rows;
+    progress({
+      kind: "batch",
+      tag: entry.tag,
+      statement: number,
+      statements: count,
+      batch,
+      rows,
+      totalRows,
+      elapsedMs: Math.round(performance.now() - startedAt),
+    });
+    if (rows === 0) return;
+  }
 }
 
 /** Renews the lease before a statement; false when another runner took it over. */
@@ -634,7 +713,8 @@ async function attemptOutside(context: RunContext, entry: MigrationEntry): Promi
     // Over a direct connection the pid the startup announced is the server's own; a pooler
     // announces a key of its own.
     const direct = (rows as unknown as { state?: { pid?: number } }).state?.pid === pid;
-    if (direct) {
+    const batched = runsInBatches(entry);
+    if (direct && !batched) {
       settingsSet = true;
       await setSession(client, settings.lockTimeoutMs, settings.statementTimeoutMs);
     }
@@ -643,8 +723,12 @@ async function attemptOutside(context: RunContext, entry: MigrationEntry): Promi
     progress({ kind: "start", tag: entry.tag, index, total, backendPid: pid });
     if (direct) monitor.watch(pid);
     try {
-      for (const statement of entry.statements) {
-        if (statement.trim() === "") continue;
+      const statements = entry.statements.filter((statement) => statement.trim() !== "");
+      for (const [at, statement] of statements.entries()) {
+        if (batched) {
+          await runBatches(context, entry, token, statement, at + 1, statements.length);
+          continue;
+        }
         if (!await renewLease(client, entry, token)) throw lostLease(entry.tag, context.applied);
         const built = parseConcurrentIndex(statement);
         if (built) {
@@ -786,7 +870,7 @@ async function recordOutside(
   token: string,
 ): Promise<string | undefined> {
   const { client, entries, settings } = context;
-  return await client.begin(async (tx) => {
+  return await guardedBegin(client, async (tx) => {
     await setLocal(tx, settings.runnerWaitMs, settings.runnerWaitMs + 10_000);
     await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
     const recorded = await readRecordedMigrations(tx);
