@@ -540,7 +540,7 @@ function render(
     "### Indexes added for these patterns",
     "",
     "- `idx_sessions_org_started` (organization_id, started_at DESC), migration " +
-      '`0004_sessions_org_started`: without it, "sessions of an organization, newest first" read ' +
+      '`0004_vnext_indexes`: without it, "sessions of an organization, newest first" read ' +
       "and sorted every session of the organization (35 ms for 27,007 sessions); with it the " +
       "first page is an index range (0.3 ms). Every other pattern uses an index of the sheet.",
   );

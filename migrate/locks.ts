@@ -201,10 +201,16 @@ export interface AdvisoryHolder {
   isRunner: boolean;
 }
 
-/** Reads who holds {@linkcode MIGRATION_LOCK_KEY}, if anyone (session or transaction level). */
-export async function readAdvisoryHolders(sql: postgres.Sql): Promise<AdvisoryHolder[]> {
-  const high = Number((MIGRATION_LOCK_KEY >> 32n) & 0xffffffffn);
-  const low = Number(MIGRATION_LOCK_KEY & 0xffffffffn);
+/**
+ * Reads who holds an advisory lock key, by default {@linkcode MIGRATION_LOCK_KEY}, if anyone
+ * (session or transaction level).
+ */
+export async function readAdvisoryHolders(
+  sql: postgres.Sql,
+  key: bigint = MIGRATION_LOCK_KEY,
+): Promise<AdvisoryHolder[]> {
+  const high = Number((key >> 32n) & 0xffffffffn);
+  const low = Number(key & 0xffffffffn);
   const rows = await sql<{ pid: number; application_name: string | null }[]>`
     select l.pid, a.application_name
     from pg_locks l left join pg_stat_activity a on a.pid = l.pid

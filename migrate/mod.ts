@@ -38,6 +38,17 @@ export {
 } from "./locks.ts";
 export { redactDatabaseUrl } from "./url.ts";
 export {
+  BATCHED_MARKER,
+  checkOutsideTransaction,
+  type ConcurrentIndex,
+  LEASE_STALE_MS,
+  LEASE_TABLE,
+  NO_TRANSACTION_MARKER,
+  parseConcurrentIndex,
+  runsInBatches,
+  runsOutsideTransaction,
+} from "./online.ts";
+export {
   analyzeHistory,
   type HistoryAnalysis,
   type HistoryKind,

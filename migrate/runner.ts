@@ -29,8 +29,15 @@
  * and Neon's poolers are), and concurrent runners still apply each file exactly once. A pooler
  * that cannot run a transaction on one server connection (statement mode) is not supported.
  *
+ * **Files that run outside a transaction** (first line `-- proliferate:no-transaction`, for
+ * `CREATE INDEX CONCURRENTLY`): their statements run one by one, serialised with the other
+ * runners by a lease of their own, each index build preceded by the repair of an INVALID index
+ * an interrupted build left, and the history row recorded only after the last statement
+ * succeeded; see `migrate/online.ts` for how this works behind a pooler.
+ *
  * Before connecting, every entry's hash is recomputed from its statements: an edited entry is
- * refused.
+ * refused, and so is a no-transaction file with a statement that is not an idempotent
+ * concurrent index build or drop.
  *
  * @module
  */
@@ -45,6 +52,14 @@ import {
   type RecordedMigration,
 } from "./history.ts";
 import { checkAdoption } from "./adoption.ts";
+import {
+  checkOutsideTransaction,
+  LEASE_STALE_MS,
+  LEASE_TABLE,
+  parseConcurrentIndex,
+  runsInBatches,
+  runsOutsideTransaction,
+} from "./online.ts";
 import {
   describeAdvisoryHolders,
   describeLockWait,
@@ -93,12 +108,29 @@ export interface MigrateOptions {
  * when the run began, `backendPid` is the server process running it); `retry` after a lock
  * timeout rolled the file back, before waiting `waitMs`; `adopted` once the adoption of a tag is
  * committed, which happens with the first file that runs (so it follows that file's `start`);
- * `end` once the file is committed.
+ * `batch` after each committed batch of a batched file (`statement` counts from 1 among the
+ * file's `statements`, `batch` from 1 for that statement; `rows` the batch touched, `totalRows`
+ * so far for that statement in this run, `elapsedMs` the batch's time; the statement is done
+ * with the batch that reports 0 rows); `invalid_index_dropped` when a file that runs outside a
+ * transaction dropped an INVALID index
+ * an interrupted build had left, before building it again; `end` once the file is committed
+ * (for a file outside a transaction: once its history row is).
  */
 export type MigrationProgress =
   | { kind: "adopted"; tag: string }
   | { kind: "start"; tag: string; index: number; total: number; backendPid: number }
   | { kind: "retry"; tag: string; attempt: number; waitMs: number; reason: string }
+  | { kind: "invalid_index_dropped"; tag: string; index: string }
+  | {
+    kind: "batch";
+    tag: string;
+    statement: number;
+    statements: number;
+    batch: number;
+    rows: number;
+    totalRows: number;
+    elapsedMs: number;
+  }
   | { kind: "end"; tag: string; elapsedMs: number };
 
 /** What {@linkcode migrate} did. */
@@ -119,11 +151,14 @@ export interface MigrateReport {
  *
  * - `connection`: the database could not be reached, or the connection was lost;
  * - `integrity`: a migration entry's statements do not hash to its recorded hash (edited);
+ * - `invalid_migration`: a file marked to run outside a transaction holds a statement that is
+ *   not `CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS` or `DROP INDEX CONCURRENTLY IF EXISTS`;
  * - `invalid_options`: an option is out of range;
  * - `unknown_migration`: the recorded history holds a row this package cannot explain, or a
  *   shipped migration was skipped;
  * - `not_adoptable`: a pre-vNext database whose schema its history does not explain;
- * - `runner_wait`: another session held the runners' advisory lock for `runnerWaitMs`;
+ * - `runner_wait`: another session held the runners' advisory lock for `runnerWaitMs` (or the
+ *   lease of a file outside a transaction, or an index build such a file would repeat);
  * - `settings`: `lock_timeout` / `statement_timeout` did not take (read back with `SHOW`);
  * - `lock_timeout`: a statement's lock waits outlasted the retry budget;
  * - `statement_timeout`: a statement ran longer than `statementTimeoutMs`;
@@ -132,6 +167,7 @@ export interface MigrateReport {
 export type MigrationFailure =
   | "connection"
   | "integrity"
+  | "invalid_migration"
   | "invalid_options"
   | "unknown_migration"
   | "not_adoptable"
@@ -147,7 +183,9 @@ export type MigrationFailure =
  *
  * What a failure leaves: each file is its own transaction, so the files before the failing one
  * stay applied and recorded, the failing file is rolled back entirely, and no later file is
- * attempted; a rerun continues from there. A refusal before any file runs (`integrity`,
+ * attempted; a rerun continues from there. A file that runs outside a transaction is not rolled
+ * back: the statements it completed stay (each is idempotent), its history row is not written,
+ * and the rerun runs it again, dropping an INVALID index the failure left. A refusal before any file runs (`integrity`,
  * `unknown_migration`, `not_adoptable`, or `connection` / `runner_wait` / `settings` on the
  * first file) writes nothing, not even an adoption row. When the connection is lost while a
  * file commits, that file is either applied and recorded or not at all; the rerun tells which.
@@ -266,6 +304,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
         },
       });
       if (step.kind === "done") break;
+      if (step.kind === "skip") continue;
       index++;
       if (step.adopted) adopted.push(step.adopted);
       if (step.applied) applied.push(step.applied);
@@ -312,6 +351,7 @@ interface RunContext {
 
 type Step =
   | { kind: "done" }
+  | { kind: "skip" }
   | { kind: "ran"; adopted?: string; applied?: string };
 
 /** Thrown inside a file's transaction to roll it back and end the run with `error`. */
@@ -327,7 +367,10 @@ async function runNextFile(context: RunContext): Promise<Step> {
   let lastWait: LockWait | undefined;
   for (;;) {
     attempt++;
-    const outcome = await attemptFile(context);
+    const planned = await attemptFile(context);
+    const outcome = planned.kind === "outside"
+      ? await attemptOutside(context, planned.entry)
+      : planned;
     if (outcome.kind !== "lock_timeout") return outcome;
     lastWait = outcome.wait ?? lastWait;
     firstTimeoutAt ??= Date.now();
@@ -360,8 +403,10 @@ type Attempt =
   | Step
   | { kind: "lock_timeout"; tag: string; wait: LockWait | undefined; cause: unknown };
 
+type Planned = Attempt | { kind: "outside"; entry: MigrationEntry };
+
 /** One transaction: lock, re-read history, maybe adopt, set timeouts, run one file, record. */
-async function attemptFile(context: RunContext): Promise<Attempt> {
+async function attemptFile(context: RunContext): Promise<Planned> {
   const { client, monitor, entries, settings, progress } = context;
   let phase = "lock" as "lock" | "plan" | "run";
   let tag = "";
@@ -384,7 +429,7 @@ async function attemptFile(context: RunContext): Promise<Attempt> {
         return await new Promise<never>(() => {});
       }
     };
-    const transaction = client.begin(async (tx): Promise<Step> => {
+    const transaction = client.begin(async (tx): Promise<Step | Planned> => {
       const [{ pid }] = await guard(() => tx<{ pid: number }[]>`select pg_backend_pid() as pid`);
       // Wait for another runner with a bound of its own, whatever the server's defaults are.
       await guard(() => setLocal(tx, settings.runnerWaitMs, settings.runnerWaitMs + 10_000));
@@ -413,6 +458,11 @@ async function attemptFile(context: RunContext): Promise<Attempt> {
       context.setTotal(pending.length);
       const entry = pending[0];
       if (!entry && !adopt) return { kind: "done" };
+      // A file outside a transaction runs after this transaction ends (the adoption row, if
+      // any, goes with its history row).
+      if (entry && (runsOutsideTransaction(entry) || runsInBatches(entry))) {
+        return { kind: "outside", entry };
+      }
       tag = entry?.tag ?? adopt!.tag;
       phase = "run";
       await guard(() => setLocal(tx, settings.lockTimeoutMs, settings.statementTimeoutMs));
@@ -500,6 +550,359 @@ async function setLocal(
   }
 }
 
+/**
+ * `client.begin(work)`, safe when the connection is lost: postgres.js would then write ROLLBACK
+ * to the dead connection outside any promise (an uncaught TypeError), so a statement that meets
+ * a lost connection never settles, and begin() rejects on its own when the socket closes (the
+ * same guard as in {@linkcode attemptFile}).
+ */
+async function guardedBegin<T>(
+  client: postgres.Sql,
+  work: (tx: postgres.TransactionSql) => Promise<T>,
+): Promise<T> {
+  const lost = { value: false };
+  const transaction = client.begin(async (tx) => {
+    try {
+      return await work(tx);
+    } catch (error) {
+      if (!isConnectionLoss(error) && !lost.value) throw error;
+      lost.value = true;
+      return await new Promise<never>(() => {});
+    }
+  });
+  transaction.catch((error) => {
+    if (isConnectionLoss(error)) lost.value = true;
+  });
+  return await transaction as T;
+}
+
+/** How often a runner looks again at a lease another runner holds, in ms. */
+const LEASE_POLL_MS = 200;
+
+/**
+ * One try at the lease of `entry`, in a short transaction under the runners' lock: `taken`
+ * (by `token`, a new row or one whose holder is gone), `busy` (another runner renewed it
+ * within {@linkcode LEASE_STALE_MS} or is running a concurrent index build), or `replan` (the
+ * file is no longer the next pending one: another runner recorded it).
+ */
+async function takeLease(
+  context: RunContext,
+  entry: MigrationEntry,
+  token: string,
+): Promise<"taken" | "busy" | "replan"> {
+  const { client, entries, settings } = context;
+  const [schema, table] = LEASE_TABLE;
+  return await guardedBegin(client, async (tx) => {
+    await setLocal(tx, settings.runnerWaitMs, settings.runnerWaitMs + 10_000);
+    await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
+    const recorded = await readRecordedMigrations(tx);
+    let known: readonly RecordedMigration[] = recorded;
+    if (analyzeHistory(recorded, entries).kind === "platform") {
+      known = [...recorded, { hash: entries[0].hash, createdAt: entries[0].when }];
+    }
+    if (pendingMigrations(entries, known)[0]?.hash !== entry.hash) return "replan";
+    await ensureHistoryTable(tx);
+    await tx`
+      create table if not exists ${tx(schema)}.${tx(table)} (
+        hash text primary key, token text not null,
+        renewed_at timestamptz not null default now())`;
+    const [held] = await tx<{ token: string; fresh: boolean; building: boolean }[]>`
+      select l.token, l.renewed_at > now() - make_interval(secs => ${
+      LEASE_STALE_MS / 1000
+    }) as fresh,
+             exists(select 1 from pg_stat_activity a
+                    where a.datname = current_database() and a.state = 'active'
+                      and a.pid <> pg_backend_pid()
+                      and a.application_name = ${RUNNER_APPLICATION_NAME}
+                      and a.query ilike '%index%concurrently%') as building
+      from ${tx(schema)}.${tx(table)} l where l.hash = ${entry.hash} for update`;
+    if (held && held.token !== token && (held.fresh || held.building)) return "busy";
+    await tx`
+      insert into ${tx(schema)}.${tx(table)} (hash, token) values (${entry.hash}, ${token})
+      on conflict (hash) do update set token = excluded.token, renewed_at = now()`;
+    return "taken";
+  });
+}
+
+/**
+ * Runs one statement of a batched file until a run reports 0 rows, each run in a transaction of
+ * its own with the runner's timeouts (`SET LOCAL`, read back), the lease renewed before each.
+ */
+async function runBatches(
+  context: RunContext,
+  entry: MigrationEntry,
+  token: string,
+  statement: string,
+  number: number,
+  count: number,
+): Promise<void> {
+  const { client, settings, progress } = context;
+  let totalRows = 0;
+  for (let batch = 1;; batch++) {
+    if (!await renewLease(client, entry, token)) throw lostLease(entry.tag, context.applied);
+    const startedAt = performance.now();
+    const rows = await guardedBegin(client, async (tx) => {
+      await setLocal(tx, settings.lockTimeoutMs, settings.statementTimeoutMs);
+      return (await tx.unsafe(statement)).count ?? 0;
+    });
+    totalRows += rows;
+    progress({
+      kind: "batch",
+      tag: entry.tag,
+      statement: number,
+      statements: count,
+      batch,
+      rows,
+      totalRows,
+      elapsedMs: Math.round(performance.now() - startedAt),
+    });
+    if (rows === 0) return;
+  }
+}
+
+/** Renews the lease before a statement; false when another runner took it over. */
+async function renewLease(
+  client: postgres.Sql,
+  entry: MigrationEntry,
+  token: string,
+): Promise<boolean> {
+  const [schema, table] = LEASE_TABLE;
+  const rows = await client`
+    update ${client(schema)}.${client(table)} set renewed_at = now()
+    where hash = ${entry.hash} and token = ${token}`;
+  return rows.count === 1;
+}
+
+/**
+ * Runs `entry`, a file outside a transaction: takes its lease, runs the statements one by one
+ * (renewing the lease and repairing an INVALID index before each build), then records the
+ * history row and ends the lease in a transaction under the runners' lock.
+ */
+async function attemptOutside(context: RunContext, entry: MigrationEntry): Promise<Attempt> {
+  const { client, settings, monitor, progress } = context;
+  const token = crypto.randomUUID();
+  const deadline = Date.now() + settings.runnerWaitMs;
+  for (;;) {
+    let state: "taken" | "busy" | "replan";
+    try {
+      state = await takeLease(context, entry, token);
+    } catch (error) {
+      if (error instanceof Abort) throw error.error;
+      if (error instanceof MigrationError) throw error;
+      throw classify(error, entry.tag, "lock", settings, context.applied);
+    }
+    if (state === "replan") return { kind: "skip" };
+    if (state === "taken") break;
+    if (Date.now() + LEASE_POLL_MS > deadline) {
+      throw new MigrationError(
+        "runner_wait",
+        `${entry.tag} runs outside a transaction, and another runner held its lease ` +
+          `(${LEASE_TABLE.join(".")}) for more than ${settings.runnerWaitMs} ms` +
+          `${appliedClause(context.applied)}; rerun once it is done`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+  }
+  let settingsSet = false;
+  let timedOut = false;
+  let recorded = false;
+  try {
+    const rows = await client<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    const pid = rows[0].pid;
+    // Over a direct connection the pid the startup announced is the server's own; a pooler
+    // announces a key of its own.
+    const direct = (rows as unknown as { state?: { pid?: number } }).state?.pid === pid;
+    const batched = runsInBatches(entry);
+    if (direct && !batched) {
+      settingsSet = true;
+      await setSession(client, settings.lockTimeoutMs, settings.statementTimeoutMs);
+    }
+    const { index, total } = context.position();
+    const startedAt = performance.now();
+    progress({ kind: "start", tag: entry.tag, index, total, backendPid: pid });
+    if (direct) monitor.watch(pid);
+    try {
+      const statements = entry.statements.filter((statement) => statement.trim() !== "");
+      for (const [at, statement] of statements.entries()) {
+        if (batched) {
+          await runBatches(context, entry, token, statement, at + 1, statements.length);
+          continue;
+        }
+        if (!await renewLease(client, entry, token)) throw lostLease(entry.tag, context.applied);
+        const built = parseConcurrentIndex(statement);
+        if (built) {
+          const dropped = await repairInvalidIndex(client, entry.tag, built.name, built.table);
+          if (dropped) progress({ kind: "invalid_index_dropped", tag: entry.tag, index: dropped });
+        }
+        await withDeadline(client.unsafe(statement), settings.statementTimeoutMs + 1_000, () => {
+          timedOut = true;
+        });
+      }
+    } finally {
+      await monitor.stop();
+    }
+    const adopted = await recordOutside(context, entry, token);
+    recorded = true;
+    if (adopted) progress({ kind: "adopted", tag: adopted });
+    progress({
+      kind: "end",
+      tag: entry.tag,
+      elapsedMs: Math.round(performance.now() - startedAt),
+    });
+    return { kind: "ran", adopted, applied: entry.tag };
+  } catch (error) {
+    if (error instanceof Abort) throw error.error;
+    if (error instanceof MigrationError) throw error;
+    if (errorCode(error) === "55P03") {
+      return { kind: "lock_timeout", tag: entry.tag, wait: monitor.lastWait, cause: error };
+    }
+    // A cancel that is neither the server's statement_timeout nor the runner's own deadline
+    // came from another session: a failed statement, not a timeout.
+    const cancelled = errorCode(error) === "57014" && !timedOut &&
+      !/statement timeout/i.test(describe(error));
+    throw classify(error, entry.tag, cancelled ? "plan" : "run", settings, context.applied, true);
+  } finally {
+    if (settingsSet) {
+      await client.unsafe("reset lock_timeout; reset statement_timeout").catch(() => {});
+    }
+    if (!recorded) {
+      // Give the lease up at once, so that a rerun need not wait for it to go stale.
+      const [schema, table] = LEASE_TABLE;
+      await client`delete from ${client(schema)}.${client(table)}
+        where hash = ${entry.hash} and token = ${token}`.catch(() => {});
+    }
+  }
+}
+
+function lostLease(tag: string, applied: readonly string[]): MigrationError {
+  return new MigrationError(
+    "connection",
+    `${tag}: another runner took over this file's lease (${LEASE_TABLE.join(".")}) after it ` +
+      `went ${LEASE_STALE_MS} ms without renewal; ${tag} was not recorded` +
+      `${appliedClause(applied)}; rerun to continue`,
+    { applied },
+  );
+}
+
+/** Cancels `query` (a cancel request, which poolers forward) once it runs for `ms`. */
+async function withDeadline(
+  query: postgres.PendingQuery<postgres.Row[]>,
+  ms: number,
+  onTimeout: () => void,
+) {
+  const timer = setTimeout(() => {
+    onTimeout();
+    query.cancel();
+  }, ms);
+  try {
+    return await query;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Drops the INVALID index `name` on `table` an interrupted concurrent build left, and returns
+ * its qualified name; undefined when there is none. A build still in progress is refused.
+ */
+async function repairInvalidIndex(
+  client: postgres.Sql,
+  tag: string,
+  name: string,
+  table: string,
+): Promise<string | undefined> {
+  const [found] = await client<{ qualified: string; valid: boolean; building: number | null }[]>`
+    select format('%I.%I', n.nspname, c.relname) as qualified, i.indisvalid as valid,
+           (select p.pid from pg_stat_progress_create_index p
+            where p.index_relid = i.indexrelid limit 1) as building
+    from pg_index i
+    join pg_class c on c.oid = i.indexrelid
+    join pg_namespace n on n.oid = c.relnamespace
+    where c.relname = ${name}
+      and c.relnamespace = (select t.relnamespace from pg_class t
+                            where t.oid = to_regclass(${table}))`;
+  if (!found || found.valid) return undefined;
+  if (found.building !== null) {
+    throw new MigrationError(
+      "runner_wait",
+      `${tag}: the index ${found.qualified} is still being built by another session ` +
+        `(pid ${found.building}), perhaps of a runner that was stopped; wait for it to end ` +
+        `or cancel it (pg_cancel_backend(${found.building})), then rerun`,
+    );
+  }
+  // Both names come from the catalog, quoted by format('%I').
+  await client.unsafe(`drop index concurrently if exists ${found.qualified}`);
+  return found.qualified;
+}
+
+/** Sets both timeouts at session level and reads them back; refuses when they differ. */
+async function setSession(
+  client: postgres.Sql,
+  lockTimeoutMs: number,
+  statementTimeoutMs: number,
+): Promise<void> {
+  await client.unsafe(
+    `set lock_timeout = '${lockTimeoutMs}ms'; set statement_timeout = '${statementTimeoutMs}ms'`,
+  );
+  const [row] = await client<{ lock: string; statement: string }[]>`
+    select current_setting('lock_timeout') as lock,
+           current_setting('statement_timeout') as statement`;
+  if (
+    durationMs(row?.lock) !== lockTimeoutMs || durationMs(row?.statement) !== statementTimeoutMs
+  ) {
+    throw new MigrationError(
+      "settings",
+      `the server did not take the runner's session timeouts (lock_timeout ${lockTimeoutMs} ms ` +
+        `shows ${JSON.stringify(row?.lock)}, statement_timeout ${statementTimeoutMs} ms shows ` +
+        `${JSON.stringify(row?.statement)}), so no statement was run`,
+    );
+  }
+}
+
+/**
+ * Records a file that ran outside a transaction, under the runners' lock, with the adoption
+ * row when the database still has only platform history; returns the adopted tag, if any.
+ */
+async function recordOutside(
+  context: RunContext,
+  entry: MigrationEntry,
+  token: string,
+): Promise<string | undefined> {
+  const { client, entries, settings } = context;
+  return await guardedBegin(client, async (tx) => {
+    await setLocal(tx, settings.runnerWaitMs, settings.runnerWaitMs + 10_000);
+    await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
+    const recorded = await readRecordedMigrations(tx);
+    const history = analyzeHistory(recorded, entries);
+    let known: readonly RecordedMigration[] = recorded;
+    let adopted: string | undefined;
+    await ensureHistoryTable(tx);
+    if (history.kind === "platform") {
+      const check = await checkAdoption(tx, entries);
+      if (!check.adoptable) {
+        throw new Abort(
+          new MigrationError(
+            "not_adoptable",
+            `the database has the platform's pre-vNext history, but its schema is not what ` +
+              `that history explains: ${check.problems.join("; ")}; ${entry.tag} was not recorded`,
+          ),
+        );
+      }
+      await recordMigration(tx, entries[0]);
+      adopted = entries[0].tag;
+      known = [...recorded, { hash: entries[0].hash, createdAt: entries[0].when }];
+    }
+    const [schema, table] = LEASE_TABLE;
+    const released = await tx`
+      delete from ${tx(schema)}.${tx(table)} where hash = ${entry.hash} and token = ${token}`;
+    if (released.count !== 1) throw new Abort(lostLease(entry.tag, context.applied));
+    if (pendingMigrations(entries, known)[0]?.hash === entry.hash) {
+      await recordMigration(tx, entry);
+    }
+    return adopted;
+  });
+}
+
 /** Milliseconds of a `SHOW` duration (`1500ms`, `2s`, `30min`, `1h`, `1d`, `0`). */
 export function durationMs(shown: string | undefined): number | undefined {
   if (shown === undefined) return undefined;
@@ -552,6 +955,8 @@ async function verifyIntegrity(entries: readonly MigrationEntry[]): Promise<void
         }…, the hash it ships with; nothing was applied (reinstall the package)`,
       );
     }
+    const problem = runsOutsideTransaction(entry) ? checkOutsideTransaction(entry) : undefined;
+    if (problem) throw new MigrationError("invalid_migration", problem);
   }
 }
 
@@ -650,14 +1055,24 @@ function classify(
   phase: "lock" | "plan" | "run",
   settings: typeof DEFAULTS,
   applied: readonly string[],
+  outside = false,
 ): MigrationError {
   const where = tag ? `${tag}: ` : "";
-  const rolledBack = tag ? `; ${tag} was rolled back` : "; nothing was changed by it";
+  const rolledBack = outside
+    ? `; ${tag} runs outside a transaction: its completed statements stay, it was not ` +
+      `recorded, and a rerun repeats it`
+    : tag
+    ? `; ${tag} was rolled back`
+    : "; nothing was changed by it";
   if (isConnectionLoss(error)) {
     return new MigrationError(
       "connection",
       `${where}the connection to the database was lost (${describe(error)})${
-        tag ? `; ${tag} was rolled back unless its commit had reached the server` : ""
+        outside
+          ? rolledBack
+          : tag
+          ? `; ${tag} was rolled back unless its commit had reached the server`
+          : ""
       }${appliedClause(applied)}; rerun to continue`,
       { cause: error, applied },
     );

@@ -12,6 +12,11 @@ export interface MigrationEntry {
   readonly when: number;
   /** SHA-256 (lowercase hex) of the `.sql` file, the value drizzle records as `hash`. */
   readonly hash: string;
-  /** The file's statements, split on drizzle's statement-breakpoint marker. */
+  /**
+   * The file's statements, split on drizzle's statement-breakpoint marker. A file whose first
+   * line is `-- proliferate:no-transaction` runs outside a transaction (for
+   * `CREATE INDEX CONCURRENTLY`; see `migrate/online.ts`); the marker is part of the text, so
+   * the bundle carries no flag for it.
+   */
   readonly statements: readonly string[];
 }

@@ -148,7 +148,7 @@ BEGIN
   END IF;
 
   -- 0002 gives events without a dedup key the key 'legacy:' || id; no other event of the same
-  -- trigger may already hold that key, or the dedup unique of 0003 could not be built.
+  -- trigger may already hold that key, or the dedup unique of 0004 could not be built.
   FOR bad IN
     SELECT e.id::text AS row_id, e.trigger_id::text AS trigger_id
     FROM "trigger_events" e
@@ -400,7 +400,8 @@ ALTER TABLE "triggers" ADD CONSTRAINT "triggers_trigger_type_check" CHECK (trigg
 -- before SET NOT NULL, which then skips its scan (PostgreSQL >= 12), and drop them. From now on
 -- a row without these values is refused: the writers must be the vNext code. drizzle-kit put
 -- the SET NOT NULLs, the dedup unique constraint (with the drop of idx_trigger_events_dedup) and
--- idx_sessions_idempotency here; they moved to 0003, after the backfill and the validations.
+-- idx_sessions_idempotency here; the SET NOT NULLs moved to 0003, after the backfill and the
+-- validations, the two unique indexes to 0004 (built concurrently) and the constraint to 0005.
 ALTER TABLE "action_invocations" ADD CONSTRAINT "action_invocations_mode_not_null_tmp" CHECK (mode IS NOT NULL) NOT VALID;--> statement-breakpoint
 ALTER TABLE "action_invocations" ADD CONSTRAINT "action_invocations_mode_source_not_null_tmp" CHECK (mode_source IS NOT NULL) NOT VALID;--> statement-breakpoint
 ALTER TABLE "trigger_events" ADD CONSTRAINT "trigger_events_provider_not_null_tmp" CHECK (provider IS NOT NULL) NOT VALID;--> statement-breakpoint
@@ -411,4 +412,66 @@ ALTER TABLE "trigger_events" ADD CONSTRAINT "trigger_events_context_not_null_tmp
 ALTER TABLE "trigger_events" ADD CONSTRAINT "trigger_events_dedup_key_not_null_tmp" CHECK (dedup_key IS NOT NULL) NOT VALID;--> statement-breakpoint
 ALTER TABLE "trigger_events" ADD CONSTRAINT "trigger_events_status_not_null_tmp" CHECK (status IS NOT NULL) NOT VALID;--> statement-breakpoint
 ALTER TABLE "triggers" ADD CONSTRAINT "triggers_enabled_not_null_tmp" CHECK (enabled IS NOT NULL) NOT VALID;--> statement-breakpoint
-ALTER TABLE "triggers" ADD CONSTRAINT "triggers_config_not_null_tmp" CHECK (config IS NOT NULL) NOT VALID;
+ALTER TABLE "triggers" ADD CONSTRAINT "triggers_config_not_null_tmp" CHECK (config IS NOT NULL) NOT VALID;--> statement-breakpoint
+-- Hand-written: until 0003 drops them, these triggers give a legacy row its vNext values when
+-- it is inserted or updated, with the expressions of 0002's backfill, so that a write to a row
+-- 0002 has not reached yet passes the NOT VALID checks above instead of failing. They do
+-- nothing to a row that has its values (the backfill's own updates, vNext writers).
+CREATE FUNCTION "vnext_fill_action_invocation"() RETURNS trigger LANGUAGE plpgsql AS $fill$
+BEGIN
+  IF NEW."mode" IS NULL OR NEW."mode_source" IS NULL THEN
+    NEW."mode" := CASE NEW."risk_level"
+      WHEN 'read' THEN 'allow'
+      WHEN 'write' THEN 'require_approval'
+      ELSE 'deny'
+    END;
+    NEW."mode_source" := 'inferred_default';
+    NEW."denied_reason" := coalesce(NEW."denied_reason", CASE
+      WHEN NEW."status" = 'denied' AND NEW."approved_by" IS NOT NULL THEN 'human'
+      WHEN NEW."status" = 'denied' THEN 'policy'
+      WHEN NEW."status" = 'expired' THEN 'expired'
+    END);
+  END IF;
+  RETURN NEW;
+END
+$fill$;
+--> statement-breakpoint
+CREATE TRIGGER "vnext_fill_legacy_row" BEFORE INSERT OR UPDATE ON "action_invocations"
+  FOR EACH ROW EXECUTE FUNCTION "vnext_fill_action_invocation"();
+--> statement-breakpoint
+CREATE FUNCTION "vnext_fill_trigger"() RETURNS trigger LANGUAGE plpgsql AS $fill$
+BEGIN
+  NEW."enabled" := coalesce(NEW."enabled", false);
+  NEW."config" := coalesce(NEW."config", '{}'::jsonb);
+  RETURN NEW;
+END
+$fill$;
+--> statement-breakpoint
+CREATE TRIGGER "vnext_fill_legacy_row" BEFORE INSERT OR UPDATE ON "triggers"
+  FOR EACH ROW EXECUTE FUNCTION "vnext_fill_trigger"();
+--> statement-breakpoint
+CREATE FUNCTION "vnext_fill_trigger_event"() RETURNS trigger LANGUAGE plpgsql AS $fill$
+BEGIN
+  IF NEW."provider" IS NULL OR NEW."event_type" IS NULL OR NEW."occurred_at" IS NULL
+     OR NEW."title" IS NULL OR NEW."context" IS NULL OR NEW."dedup_key" IS NULL
+     OR NEW."status" IS NULL THEN
+    IF NEW."provider" IS NULL THEN
+      SELECT t."provider" INTO NEW."provider" FROM "triggers" t WHERE t."id" = NEW."trigger_id";
+    END IF;
+    NEW."event_type" := coalesce(NEW."event_type", NEW."provider_event_type", 'unknown');
+    NEW."occurred_at" := coalesce(NEW."occurred_at", NEW."created_at", now());
+    NEW."title" := coalesce(NEW."title", NEW."context" ->> 'title', NEW."provider_event_type",
+                            'Untitled event');
+    NEW."context" := coalesce(NEW."context", '{}'::jsonb);
+    NEW."dedup_key" := coalesce(NEW."dedup_key", 'legacy:' || NEW."id");
+    IF NEW."status" IS NULL THEN
+      NEW."skip_reason" := coalesce(NEW."skip_reason", 'legacy_null_status');
+    END IF;
+    NEW."status" := coalesce(NEW."status", 'skipped');
+  END IF;
+  RETURN NEW;
+END
+$fill$;
+--> statement-breakpoint
+CREATE TRIGGER "vnext_fill_legacy_row" BEFORE INSERT OR UPDATE ON "trigger_events"
+  FOR EACH ROW EXECUTE FUNCTION "vnext_fill_trigger_event"();

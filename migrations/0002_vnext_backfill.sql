@@ -1,35 +1,44 @@
+-- proliferate:batched
 -- vNext upgrade, step 2 of 3: backfill (sheet §5.3) and the secret_bundles carry-forward (§5.2).
 -- Created with drizzle-kit generate --custom (no schema change, so its snapshot equals 0001's) and
--- written by hand. Data only: UPDATEs and INSERTs take ROW EXCLUSIVE, never the ACCESS EXCLUSIVE
--- of an ALTER TABLE, so reads and writes of other rows go on while this runs. Each table is rewritten by exactly one UPDATE (one new version per row),
--- and each UPDATE touches only rows that still need it, so new rows written by vNext code since
--- 0001 are left alone. The constraints that 0001 added NOT VALID check every row written here.
+-- written by hand. Batched (the marker above, see migrate/online.ts): the runner runs each
+-- statement again and again, each run its own short transaction, until it reports 0 rows, so no
+-- row stays locked for longer than one batch and a crash or kill loses one batch at the most.
+-- Each UPDATE takes at most 5 000 rows that still need it, so every row is rewritten once (one
+-- new version per row), a rerun goes on where the last batch committed, and rows that vNext code
+-- or 0001's fill triggers wrote since 0001 are left alone. Data only: ROW EXCLUSIVE, never the
+-- ACCESS EXCLUSIVE of an ALTER TABLE. The constraints that 0001 added NOT VALID check every row
+-- written here.
 
 -- action_invocations: the mode inferred from the risk of the row (read allow, write
 -- require_approval, danger deny; I-10; the precheck of 0001 guaranteed nothing else), from the
 -- inferred default, since legacy decisions came from risk and grants cannot be told apart. The
 -- denied reason is derived where the row tells it: denied with an approver human, denied without
 -- one policy, expired expired; no audit value is changed (I-11).
-UPDATE "action_invocations"
-SET "mode" = CASE "risk_level"
+UPDATE "action_invocations" AS a
+SET "mode" = CASE a."risk_level"
       WHEN 'read' THEN 'allow'
       WHEN 'write' THEN 'require_approval'
       ELSE 'deny'
     END,
     "mode_source" = 'inferred_default',
-    "denied_reason" = coalesce("denied_reason", CASE
-      WHEN "status" = 'denied' AND "approved_by" IS NOT NULL THEN 'human'
-      WHEN "status" = 'denied' THEN 'policy'
-      WHEN "status" = 'expired' THEN 'expired'
+    "denied_reason" = coalesce(a."denied_reason", CASE
+      WHEN a."status" = 'denied' AND a."approved_by" IS NOT NULL THEN 'human'
+      WHEN a."status" = 'denied' THEN 'policy'
+      WHEN a."status" = 'expired' THEN 'expired'
     END)
-WHERE "mode" IS NULL OR "mode_source" IS NULL;
+WHERE a."id" IN (SELECT b."id" FROM "action_invocations" b
+                 WHERE b."mode" IS NULL OR b."mode_source" IS NULL LIMIT 5000)
+  AND (a."mode" IS NULL OR a."mode_source" IS NULL);
 --> statement-breakpoint
 -- triggers: pre-vNext queries filtered `enabled = true`, so a NULL already behaved as disabled;
 -- a NULL config becomes the column default.
-UPDATE "triggers"
-SET "enabled" = coalesce("enabled", false),
-    "config" = coalesce("config", '{}'::jsonb)
-WHERE "enabled" IS NULL OR "config" IS NULL;
+UPDATE "triggers" AS t
+SET "enabled" = coalesce(t."enabled", false),
+    "config" = coalesce(t."config", '{}'::jsonb)
+WHERE t."id" IN (SELECT b."id" FROM "triggers" b
+                 WHERE b."enabled" IS NULL OR b."config" IS NULL LIMIT 5000)
+  AND (t."enabled" IS NULL OR t."config" IS NULL);
 --> statement-breakpoint
 -- trigger_events: provider from the event's trigger (the FK guarantees one); event_type the
 -- native type, else 'unknown'; occurred_at the row's created_at, else now(); title the context's
@@ -51,6 +60,11 @@ SET "provider" = coalesce(e."provider", t."provider"),
     END
 FROM "triggers" AS t
 WHERE t."id" = e."trigger_id"
+  AND e."id" IN (SELECT b."id" FROM "trigger_events" b
+                 WHERE b."provider" IS NULL OR b."event_type" IS NULL OR b."occurred_at" IS NULL
+                    OR b."title" IS NULL OR b."context" IS NULL OR b."dedup_key" IS NULL
+                    OR b."status" IS NULL
+                 LIMIT 5000)
   AND (e."provider" IS NULL OR e."event_type" IS NULL OR e."occurred_at" IS NULL
        OR e."title" IS NULL OR e."context" IS NULL OR e."dedup_key" IS NULL
        OR e."status" IS NULL);
@@ -108,6 +122,8 @@ ON CONFLICT ("configuration_id", "file_path") DO NOTHING;
 -- own organization only. A secret already linked to the configuration is put into its bundle's
 -- file (the bundle decides until 0003 drops it), so a rerun is exact for a secret that changed
 -- bundles in between; links that are already right are skipped before the insert.
+-- Both carry-forward statements are small (one row per bundle file and member); as batched work
+-- each runs until a run writes nothing, which the second run of each already does.
 INSERT INTO "configuration_secrets" ("configuration_id", "secret_id", "secret_file_id")
 SELECT f.configuration_id, s.id, f.id
 FROM "secret_bundles" b

@@ -1,14 +1,14 @@
 -- vNext upgrade, step 3 of 3: contract. Created with drizzle-kit generate --custom (its snapshot
 -- equals 0001's, which already describes this end state) and written by hand. A transaction
 -- keeps every lock it takes until it commits, so the statements go from the weakest lock to the
--- strongest: (1) VALIDATE scans under SHARE UPDATE EXCLUSIVE (reads and writes go on), (2) the
--- two unique index builds under SHARE (writes to those two tables wait), (3) under locks on
--- secret_bundles and secrets, the carry-forward of bundles written since 0002, (4) last, the
--- catalog-only statements that need ACCESS EXCLUSIVE, each instant, the drops at the very end.
--- squawk-ignore-file adding-not-nullable-field, disallowed-unique-constraint, require-concurrent-index-deletion, ban-drop-table, ban-drop-column
+-- strongest: (1) VALIDATE scans under SHARE UPDATE EXCLUSIVE (reads and writes go on), (3) under
+-- locks on secret_bundles and secrets, the carry-forward of bundles written since 0002, (4) last,
+-- the catalog-only statements that need ACCESS EXCLUSIVE, each instant, the drops at the very
+-- end. The unique index builds that were step (2) run outside any transaction, concurrently, in
+-- 0004_vnext_indexes, and 0005 attaches the dedup unique constraint to its index.
+-- squawk-ignore-file adding-not-nullable-field, require-concurrent-index-deletion, ban-drop-table, ban-drop-column
 -- Reason: every SET NOT NULL here follows a validated CHECK (col IS NOT NULL), so PostgreSQL
--- skips the scan; the unique constraint is attached to an index built beforehand (USING INDEX);
--- DROP INDEX CONCURRENTLY cannot run in the runner's transaction, and these drops are
+-- skips the scan; DROP INDEX CONCURRENTLY cannot run in the runner's transaction, and these drops are
 -- catalog-only, in the final ACCESS EXCLUSIVE phase on tables that phase locks anyway; the drops
 -- of secret_bundles, secrets.bundle_id and action_grants are what the sheet asks (§5.2).
 
@@ -42,14 +42,6 @@ ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_dedup_key_not_n
 ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_status_not_null_tmp";--> statement-breakpoint
 ALTER TABLE "triggers" VALIDATE CONSTRAINT "triggers_enabled_not_null_tmp";--> statement-breakpoint
 ALTER TABLE "triggers" VALIDATE CONSTRAINT "triggers_config_not_null_tmp";--> statement-breakpoint
--- (2) The full dedup unique of trigger_events, built as a plain index first so that attaching it
--- as a constraint below is catalog-only. Every key is non-NULL (0002) and the old partial index
--- kept the non-NULL ones unique, so the build cannot meet a duplicate. CONCURRENTLY is not
--- possible inside the runner's transaction; the build blocks writes to trigger_events only.
-CREATE UNIQUE INDEX "trigger_events_trigger_id_dedup_key_key" ON "trigger_events" USING btree ("trigger_id","dedup_key");--> statement-breakpoint
--- Idempotent session creation per organization. Every key is NULL at this point, so the build
--- scans sessions once and the index starts empty.
-CREATE UNIQUE INDEX "idx_sessions_idempotency" ON "sessions" USING btree ("organization_id","idempotency_key") WHERE idempotency_key IS NOT NULL;--> statement-breakpoint
 -- Hand-written (sheet §5.2): (3) bundles are carried forward or refused, never dropped. Writers
 -- of secret_bundles and of secrets.bundle_id still work after 0001 (their names do not change),
 -- so bundles may have been written, or secrets moved into or between bundles, after 0002 ran.
@@ -155,10 +147,14 @@ ON CONFLICT ("configuration_id", "secret_id") DO UPDATE
 SET "secret_file_id" = excluded."secret_file_id"
 WHERE "configuration_secrets"."secret_file_id" IS DISTINCT FROM excluded."secret_file_id";
 --> statement-breakpoint
--- (4) ACCESS EXCLUSIVE, catalog-only: the index, built under the constraint's name, becomes the
--- constraint; then the partial index it replaces goes.
-ALTER TABLE "trigger_events" ADD CONSTRAINT "trigger_events_trigger_id_dedup_key_key" UNIQUE USING INDEX "trigger_events_trigger_id_dedup_key_key";--> statement-breakpoint
-DROP INDEX "idx_trigger_events_dedup";--> statement-breakpoint
+-- (4) ACCESS EXCLUSIVE, catalog-only. Every row has its vNext values now (validated above), so
+-- the triggers 0001 created to fill them on write go first.
+DROP TRIGGER "vnext_fill_legacy_row" ON "action_invocations";--> statement-breakpoint
+DROP TRIGGER "vnext_fill_legacy_row" ON "triggers";--> statement-breakpoint
+DROP TRIGGER "vnext_fill_legacy_row" ON "trigger_events";--> statement-breakpoint
+DROP FUNCTION "vnext_fill_action_invocation"();--> statement-breakpoint
+DROP FUNCTION "vnext_fill_trigger"();--> statement-breakpoint
+DROP FUNCTION "vnext_fill_trigger_event"();--> statement-breakpoint
 -- SET NOT NULL finds the validated CHECK (col IS NOT NULL) above and skips its table scan; the
 -- temporary CHECK is then redundant and dropped.
 ALTER TABLE "action_invocations" ALTER COLUMN "mode" SET NOT NULL;--> statement-breakpoint

@@ -35,8 +35,16 @@ Deno.test("adoption: the full 25-row history is adopted and upgrades to a fresh 
       const report = await migrate({ url: db.url, onProgress: (e) => events.push(e) });
       assert.deepEqual(report.adopted, ["0000_baseline"]);
       assert.deepEqual(report.applied, UPGRADE_TAGS);
+      // The batched backfill reports each batch; each statement ends with a batch of 0 rows.
+      const batches = events.filter((e) => e.kind === "batch");
+      assert.ok(batches.length > 0 && batches.every((e) => e.tag === "0002_vnext_backfill"));
+      const lastBatches = batches.filter((e, i) => batches[i + 1]?.statement !== e.statement);
       assert.deepEqual(
-        events.map((e) => `${e.kind} ${e.tag}`),
+        lastBatches.map((e) => [e.statement, e.rows]),
+        [1, 2, 3, 4, 5].map((n) => [n, 0]),
+      );
+      assert.deepEqual(
+        events.filter((e) => e.kind !== "batch").map((e) => `${e.kind} ${e.tag}`),
         [
           `start ${UPGRADE_TAGS[0]}`,
           "adopted 0000_baseline",

@@ -470,3 +470,79 @@ poolerTest(
     });
   },
 );
+
+poolerTest(
+  "a file outside a transaction runs once with concurrent runners, and repairs an INVALID index",
+  async (bouncer) => {
+    await using db = await freshDatabase({ migrations: "none" });
+    const table = entry(
+      "0000_parts",
+      1_000,
+      "create table parts (id int primary key, code text not null)",
+      "insert into parts select g, 'p' || g from generate_series(1, 20000) g",
+    );
+    const indexes = entry(
+      "0001_parts_indexes",
+      2_000,
+      "-- proliferate:no-transaction\n" +
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS parts_code_key ON parts (code);",
+      "\nCREATE INDEX CONCURRENTLY IF NOT EXISTS parts_code_id_idx ON parts (code, id);",
+    );
+    const attach = entry(
+      "0002_parts_constraint",
+      3_000,
+      "ALTER TABLE parts ADD CONSTRAINT parts_code_key UNIQUE USING INDEX parts_code_key",
+    );
+    const migrations = [table, indexes, attach];
+    await runner(bouncer, db.name, { migrations: [table] });
+    // An interrupted build: a duplicate makes it fail, leaving the index INVALID.
+    await db.sql`update parts set code = 'p1' where id = 2`;
+    await rejectsWithReason(
+      runner(bouncer, db.name, { migrations }),
+      "statement",
+      /^0001_parts_indexes failed: could not create unique index "parts_code_key" .*it was not recorded, and a rerun repeats it/,
+    );
+    const valid = async (name: string) => {
+      const [row] = await db.sql<{ valid: boolean }[]>`
+        select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid
+        where c.relname = ${name}`;
+      return row?.valid;
+    };
+    assert.equal(await valid("parts_code_key"), false);
+    await db.sql`update parts set code = 'p2' where id = 2`;
+    await fillPool(bouncer, db.name);
+    const starts: string[] = [];
+    const reports = await allSucceed(
+      Array.from({ length: 4 }, () =>
+        runner(bouncer, db.name, {
+          migrations,
+          onProgress: (event) => {
+            if (event.kind === "start" || event.kind === "invalid_index_dropped") {
+              starts.push(`${event.kind} ${event.tag}`);
+            }
+          },
+        })),
+    );
+    assert.deepEqual(reports.flatMap((r) => r.applied).sort(), [indexes.tag, attach.tag]);
+    assert.deepEqual(starts.sort(), [
+      `invalid_index_dropped ${indexes.tag}`,
+      `start ${indexes.tag}`,
+      `start ${attach.tag}`,
+    ]);
+    assert.equal(await valid("parts_code_key"), true);
+    assert.equal(await valid("parts_code_id_idx"), true);
+    assertHistory(await history(db.sql), [], migrations);
+    // No session setting was left on a pooled server connection.
+    const pooled = postgres(bouncer.url(db.name), { max: 1, prepare: false, onnotice: () => {} });
+    try {
+      for (let i = 0; i < 4; i++) {
+        const [row] = await pooled<
+          { lock: string }[]
+        >`select current_setting('lock_timeout') as lock`;
+        assert.equal(row.lock, "0");
+      }
+    } finally {
+      await pooled.end();
+    }
+  },
+);

@@ -1,0 +1,131 @@
+/**
+ * The vNext upgrade while writers go on: between `0001_vnext_expand` and the backfill, a write
+ * to a legacy row (an update, or an insert in the pre-vNext shape) passes the NOT VALID checks
+ * 0001 added, because 0001's triggers fill the row's vNext values as 0002 would; 0003 drops the
+ * triggers, so the upgraded catalog is the fresh install's.
+ */
+import assert from "node:assert/strict";
+import { expectedCatalog, migrate, MigrationError } from "../migrate/mod.ts";
+import { assertCatalogEquals, introspectCatalog } from "./_catalog.ts";
+import { ALL_MIGRATIONS, connect, freshDatabase } from "./_db.ts";
+import { seedBaseline } from "./_seed_baseline.ts";
+
+const EXPAND = ALL_MIGRATIONS.findIndex((m) => m.tag === "0001_vnext_expand");
+
+Deno.test("vNext online: writers updating legacy rows between 0001 and 0002 succeed", async () => {
+  await using db = await freshDatabase({ migrations: "baseline" });
+  const sql = db.sql;
+  await seedBaseline(sql);
+  await migrate({ url: db.url, migrations: ALL_MIGRATIONS.slice(0, EXPAND + 1) });
+  const [{ legacy }] = await sql<{ legacy: number }[]>`
+    select count(*)::int as legacy from action_invocations where mode is null`;
+  assert.ok(legacy > 0, "the seed must leave legacy action_invocations for 0002");
+
+  // What a pre-vNext writer does: touch its rows without knowing the vNext columns.
+  const invocations = await sql`update action_invocations set status = status`;
+  const events = await sql`update trigger_events set provider_event_type = provider_event_type`;
+  const triggers = await sql`update triggers set enabled = null where enabled is not true`;
+  assert.ok(invocations.count > 0 && events.count > 0 && triggers.count > 0);
+  const [trigger] = await sql<{ id: string; org: string }[]>`
+    select id, organization_id as org from triggers limit 1`;
+  await sql`insert into trigger_events (trigger_id, organization_id, provider_event_type)
+    values (${trigger.id}, ${trigger.org}, 'push')`;
+
+  const [filled] = await sql<{ wrong: number; events: number; triggers: number }[]>`
+    select
+      (select count(*)::int from action_invocations
+       where mode is distinct from case risk_level when 'read' then 'allow'
+                                   when 'write' then 'require_approval' else 'deny' end
+          or mode_source is null) as wrong,
+      (select count(*)::int from trigger_events
+       where provider is null or event_type is null or occurred_at is null or title is null
+          or context is null or dedup_key is null or status is null) as events,
+      (select count(*)::int from triggers where enabled is null or config is null) as triggers`;
+  assert.deepEqual(filled, { wrong: 0, events: 0, triggers: 0 });
+  const [pushed] = await sql<{ event_type: string; title: string; status: string }[]>`
+    select event_type, title, status from trigger_events where provider_event_type = 'push'
+    order by created_at desc limit 1`;
+  assert.deepEqual({ ...pushed }, { event_type: "push", title: "push", status: "queued" });
+
+  const report = await migrate({ url: db.url, migrations: ALL_MIGRATIONS });
+  assert.deepEqual(report.applied, ALL_MIGRATIONS.slice(EXPAND + 1).map((m) => m.tag));
+  assertCatalogEquals(
+    await introspectCatalog(sql),
+    expectedCatalog(ALL_MIGRATIONS[ALL_MIGRATIONS.length - 1].tag)!,
+  );
+  const [{ left }] = await sql<{ left: number }[]>`
+    select count(*)::int as left from pg_trigger where tgname = 'vnext_fill_legacy_row'`;
+  assert.equal(left, 0);
+});
+
+Deno.test("vNext online: a backfill killed mid-way is finished by the rerun, batch by batch", async () => {
+  await using db = await freshDatabase({ migrations: "baseline" });
+  const sql = db.sql;
+  await seedBaseline(sql);
+  // Enough legacy rows for several batches of 5 000.
+  await sql`
+    insert into action_invocations (session_id, organization_id, integration_id, integration,
+      action, risk_level, params, status, result, error, duration_ms, approved_by, approved_at,
+      completed_at, expires_at, created_at)
+    select session_id, organization_id, integration_id, integration, action, risk_level, params,
+      status, result, error, duration_ms, approved_by, approved_at, completed_at, expires_at,
+      created_at
+    from action_invocations, generate_series(1, 4000)`;
+  await migrate({ url: db.url, migrations: ALL_MIGRATIONS.slice(0, EXPAND + 1) });
+  const legacyRows = async () => {
+    const [{ n }] = await sql<{ n: number }[]>`
+      select count(*)::int as n from action_invocations where mode is null`;
+    return n;
+  };
+  const before = await legacyRows();
+  assert.ok(before > 20_000, `${before} legacy rows`);
+
+  const killer = connect(db.url, 1);
+  let pid = 0;
+  let killed = false;
+  try {
+    await assert.rejects(
+      migrate({
+        url: db.url,
+        migrations: ALL_MIGRATIONS,
+        onProgress: (event) => {
+          if (event.kind === "start" && event.tag === "0002_vnext_backfill") pid = event.backendPid;
+          if (event.kind === "batch" && event.statement === 1 && event.batch === 2 && !killed) {
+            killed = true;
+            killer`select pg_terminate_backend(${pid})`.catch(() => {});
+          }
+        },
+      }),
+      (error) => {
+        assert.ok(error instanceof MigrationError, String(error));
+        assert.equal(error.reason, "connection", error.message);
+        return true;
+      },
+    );
+  } finally {
+    await killer.end();
+  }
+  const left = await legacyRows();
+  assert.ok(left > 0 && left <= before - 10_000, `${left} of ${before} rows left after the kill`);
+  const [{ recorded }] = await sql<{ recorded: number }[]>`
+    select count(*)::int as recorded from drizzle.__drizzle_migrations`;
+  assert.equal(recorded, EXPAND + 1, "0002 is not recorded");
+
+  const batches: number[] = [];
+  const report = await migrate({
+    url: db.url,
+    migrations: ALL_MIGRATIONS,
+    onProgress: (event) => {
+      if (event.kind === "batch" && event.statement === 1) batches.push(event.rows);
+    },
+  });
+  assert.deepEqual(report.applied, ALL_MIGRATIONS.slice(EXPAND + 1).map((m) => m.tag));
+  assert.equal(batches.reduce((a, b) => a + b, 0), left, "the rerun touches only what was left");
+  assert.ok(batches.every((rows) => rows <= 5_000));
+  const [{ unfilled }] = await sql<{ unfilled: number }[]>`
+    select count(*)::int as unfilled from action_invocations
+    where mode is distinct from case risk_level when 'read' then 'allow'
+                                when 'write' then 'require_approval' else 'deny' end
+       or mode_source is distinct from 'inferred_default'`;
+  assert.equal(unfilled, 0);
+});
