@@ -77,6 +77,7 @@ export async function migrateCommand(
   const every = options.progressEveryMs ?? 5_000;
   let current: { tag: string; pid: number } | null = null;
   let nextReportAt = 0;
+  let nextBatchLineAt = 0;
   let lastQueryStart = "";
   const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const onProgress = (event: MigrationProgress) => {
@@ -95,6 +96,26 @@ export async function migrateCommand(
       case "retry":
         options.print(
           `${event.tag}: retry ${event.attempt} in ${fmt(event.waitMs)}: ${event.reason}`,
+        );
+        break;
+      case "batch": {
+        // A batched backfill reports every batch; print one line per statement every
+        // `every` ms and when the statement finishes (a batch that found no row left).
+        const now = performance.now();
+        if (event.rows === 0 || now >= nextBatchLineAt) {
+          nextBatchLineAt = now + every;
+          options.print(
+            `${event.tag}: statement ${event.statement} of ${event.statements}, batch ` +
+              `${event.batch}: ${event.totalRows} rows so far${event.rows === 0 ? ", done" : ""} ` +
+              `(${fmt(event.elapsedMs)})`,
+          );
+        }
+        break;
+      }
+      case "invalid_index_dropped":
+        options.print(
+          `${event.tag}: dropped the invalid index ${event.index} an interrupted build left; ` +
+            "building it again",
         );
         break;
       case "end":

@@ -265,6 +265,11 @@ Deno.test("cli: a pre-vNext database", async (t) => {
     const run = await cli(["migrate", "--url", db.url]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /0000_baseline: adopted/);
+    // The batched backfill says how far it got, and when each statement is done.
+    assert.match(
+      run.stdout,
+      /0002_vnext_backfill: statement 1 of \d+, batch \d+: \d+ rows so far, done/,
+    );
     assert.match(run.stdout, new RegExp(`${ALL_MIGRATIONS.at(-1)!.tag}: done in`));
     assert.equal((await cli(["verify", "--url", db.url])).code, 0);
   });
