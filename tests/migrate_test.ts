@@ -1,26 +1,7 @@
 import assert from "node:assert/strict";
-import { entryHash, migrate, type MigrationEntry, MigrationError } from "../migrate/mod.ts";
+import { migrate } from "../migrate/mod.ts";
 import { connect, freshDatabase } from "./_db.ts";
-
-/** Asserts that `run` rejects with a MigrationError of `reason` whose message matches `message`. */
-function rejectsWithReason(
-  run: Promise<unknown>,
-  reason: MigrationError["reason"],
-  message: RegExp,
-): Promise<void> {
-  return assert.rejects(run, (error: unknown) => {
-    assert.ok(error instanceof MigrationError, `not a MigrationError: ${String(error)}`);
-    assert.equal(error.reason, reason, error.message);
-    assert.match(error.message, message);
-    return true;
-  });
-}
-
-/** An entry whose hash is the SHA-256 of its file text, as the runner checks. */
-async function entry(tag: string, when: number, ...statements: string[]): Promise<MigrationEntry> {
-  const draft = { tag, when, hash: "", statements };
-  return { ...draft, hash: await entryHash(draft) };
-}
+import { entry, rejectsWithReason } from "./_entries.ts";
 
 const createWidgets = await entry(
   "0000_widgets",

@@ -6,19 +6,13 @@
  */
 import assert from "node:assert/strict";
 import {
-  entryHash,
   migrate,
-  type MigrationEntry,
   MigrationError,
   type MigrationProgress,
   parseConcurrentIndex,
 } from "../migrate/mod.ts";
 import { connect, freshDatabase } from "./_db.ts";
-
-async function entry(tag: string, when: number, ...statements: string[]): Promise<MigrationEntry> {
-  const draft = { tag, when, hash: "", statements };
-  return { ...draft, hash: await entryHash(draft) };
-}
+import { entry } from "./_entries.ts";
 
 const createGadgets = await entry(
   "0000_gadgets",

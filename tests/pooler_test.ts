@@ -11,7 +11,6 @@
  * transactions of one client reach different server connections.
  */
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import postgres from "postgres";
 import {
   analyzeHistory,
@@ -20,12 +19,12 @@ import {
   type MigrateOptions,
   type MigrateReport,
   type MigrationEntry,
-  MigrationError,
   PLATFORM_HISTORY,
   readRecordedMigrations,
 } from "../migrate/mod.ts";
 import { assertCatalogEquals, introspectCatalog } from "./_catalog.ts";
 import { ALL_MIGRATIONS, BASELINE_MIGRATIONS, connect, freshDatabase } from "./_db.ts";
+import { entry, rejectsWithReason } from "./_entries.ts";
 import {
   fillPool,
   type PgBouncer,
@@ -93,27 +92,6 @@ async function migrateThrough(
 ): Promise<MigrateReport> {
   await fillPool(bouncer, name);
   return await runner(bouncer, name, options);
-}
-
-/** Asserts that `run` rejects with a MigrationError of `reason` whose message matches `message`. */
-function rejectsWithReason(
-  run: Promise<unknown>,
-  reason: MigrationError["reason"],
-  message: RegExp,
-): Promise<void> {
-  return assert.rejects(run, (error: unknown) => {
-    assert.ok(error instanceof MigrationError, `not a MigrationError: ${String(error)}`);
-    assert.equal(error.reason, reason, error.message);
-    assert.match(error.message, message);
-    return true;
-  });
-}
-
-function entry(tag: string, when: number, ...statements: string[]): MigrationEntry {
-  // The runner checks each entry's hash against its statements, as for a shipped file.
-  const hash = createHash("sha256").update(statements.join("--> statement-breakpoint"))
-    .digest("hex");
-  return { tag, when, hash, statements };
 }
 
 interface HistoryRow {

@@ -5,22 +5,16 @@
  */
 import assert from "node:assert/strict";
 import {
-  entryHash,
   lockKeyFor,
   migrate,
   MIGRATION_LOCK_KEY,
   MIGRATION_LOCK_NAME,
-  type MigrationEntry,
   MigrationError,
   type MigrationProgress,
   redactDatabaseUrl,
 } from "../migrate/mod.ts";
 import { connect, freshDatabase } from "./_db.ts";
-
-async function entry(tag: string, when: number, ...statements: string[]): Promise<MigrationEntry> {
-  const draft = { tag, when, hash: "", statements };
-  return { ...draft, hash: await entryHash(draft) };
-}
+import { entry } from "./_entries.ts";
 
 const createWidgets = await entry(
   "0000_widgets",
