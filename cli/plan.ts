@@ -183,7 +183,7 @@ export async function plan(db: Database, entries: readonly MigrationEntry[]): Pr
         !bundlesChecked && sizes.has("secret_bundles") && sizes.has("configuration_repos") &&
         /^INSERT INTO "secret_files"/m.test(entry.statements.join("\n"))
       ) {
-        // After 0001 (which ran these checks itself): 0002 and 0003 refuse the same bundles.
+        // After 0001: the runner's check before 0002 refuses the same bundles.
         bundlesChecked = true;
         const findings = [
           ...await bundlesWithoutConfiguration(tx, "configuration_repos"),

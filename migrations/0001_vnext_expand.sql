@@ -476,3 +476,33 @@ $fill$;
 --> statement-breakpoint
 CREATE TRIGGER "vnext_fill_legacy_row" BEFORE INSERT OR UPDATE ON "trigger_events"
   FOR EACH ROW EXECUTE FUNCTION "vnext_fill_trigger_event"();
+--> statement-breakpoint
+-- Hand-written: from here until 0003 drops them, the bundles are frozen: 0002 carries
+-- secret_bundles into secret_files and configuration_secrets once, so a new bundle, a change to
+-- what a bundle carries (its organization, name, description, target_path) or a secret moved into
+-- a bundle would be lost by the drop. Such a write is refused, naming itself; vNext writers never
+-- make one (their schema has no bundles), and pre-vNext writers are stopped before this file.
+-- Deletes go on (a bundle deleted with its organization is not carried, and needs not be), and
+-- so do the foreign keys' own updates (created_by and bundle_id set to NULL). A freeze instead of
+-- a second carry-forward under lock in 0003 keeps 0003's write-blocking locks catalog-only.
+CREATE FUNCTION "vnext_freeze_bundles"() RETURNS trigger LANGUAGE plpgsql AS $freeze$
+BEGIN
+  RAISE EXCEPTION '% on %: secret bundles are read-only during the vNext upgrade, from 0001_vnext_expand until 0003_vnext_contract drops them (0002_vnext_backfill carries them into secret_files and configuration_secrets)',
+    TG_OP, TG_TABLE_NAME
+    USING ERRCODE = 'object_not_in_prerequisite_state', TABLE = TG_TABLE_NAME,
+          HINT = 'Write secret_files and configuration_secrets, the vNext tables, instead.';
+END
+$freeze$;
+--> statement-breakpoint
+CREATE TRIGGER "vnext_freeze_bundles" BEFORE INSERT OR UPDATE OF "organization_id", "name", "description", "target_path" ON "secret_bundles"
+  FOR EACH ROW EXECUTE FUNCTION "vnext_freeze_bundles"();
+--> statement-breakpoint
+CREATE TRIGGER "vnext_freeze_bundles_truncate" BEFORE TRUNCATE ON "secret_bundles"
+  FOR EACH STATEMENT EXECUTE FUNCTION "vnext_freeze_bundles"();
+--> statement-breakpoint
+CREATE TRIGGER "vnext_freeze_bundles" BEFORE INSERT ON "secrets"
+  FOR EACH ROW WHEN (NEW."bundle_id" IS NOT NULL) EXECUTE FUNCTION "vnext_freeze_bundles"();
+--> statement-breakpoint
+CREATE TRIGGER "vnext_freeze_bundle_members" BEFORE UPDATE OF "bundle_id", "organization_id" ON "secrets"
+  FOR EACH ROW WHEN (NEW."bundle_id" IS NOT NULL AND (NEW."bundle_id" IS DISTINCT FROM OLD."bundle_id" OR NEW."organization_id" IS DISTINCT FROM OLD."organization_id"))
+  EXECUTE FUNCTION "vnext_freeze_bundles"();
