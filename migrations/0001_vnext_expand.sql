@@ -2,7 +2,8 @@
 -- answered as renames), then edited by hand; each edit says why. The runner applies this file in
 -- one transaction of its own, so an error anywhere leaves the database exactly as it was.
 -- Order: read-only precheck, renames, the sessions FK swap, new tables, new columns, drift objects,
--- then the new CHECKs as NOT VALID (validated by 0003_vnext_contract without blocking writes).
+-- then the new CHECKs as NOT VALID (validated at the end of 0002_vnext_backfill without blocking
+-- writes).
 -- Nothing here scans or writes rows after the first ACCESS EXCLUSIVE lock, so those locks are
 -- held for milliseconds: the backfills and the secret_bundles carry-forward are in
 -- 0002_vnext_backfill, the drops of secret_bundles and action_grants at the end of 0003.
@@ -80,7 +81,7 @@ BEGIN
      WHERE NOT (si.status IN ('active', 'revoked'))
      LIMIT 1)
     UNION ALL
-    -- Every bundle with a target_path becomes secret_files (0002, and 0003 for later ones), so
+    -- Every bundle with a target_path becomes secret_files (0002), so
     -- its path must be one that secret_files_path_check accepts (relative, no drive letter, no
     -- '..' segment).
     (SELECT 'secret_bundles', 'target_path', quote_nullable(b.target_path),
@@ -229,7 +230,7 @@ END
 $not_null_names$;
 --> statement-breakpoint
 -- Hand-written (P18, I-28): the one FK whose behaviour changes, CASCADE → SET NULL. Added NOT
--- VALID (no scan of sessions here, under this transaction's locks); 0003 validates it.
+-- VALID (no scan of sessions here, under this transaction's locks); 0002 validates it at its end.
 ALTER TABLE "sessions" DROP CONSTRAINT "sessions_prebuild_id_fkey";--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_configuration_id_fkey" FOREIGN KEY ("configuration_id") REFERENCES "public"."configurations"("id") ON DELETE set null ON UPDATE no action NOT VALID;--> statement-breakpoint
 CREATE TABLE "configuration_secrets" (
@@ -377,7 +378,7 @@ CREATE TABLE IF NOT EXISTS "sandbox_base_snapshots" (
 CREATE INDEX IF NOT EXISTS "idx_sandbox_base_snapshots_status" ON "sandbox_base_snapshots" USING btree ("status");--> statement-breakpoint
 CREATE UNIQUE INDEX IF NOT EXISTS "idx_sandbox_base_snapshots_version_provider_app" ON "sandbox_base_snapshots" USING btree ("version_key","provider","modal_app_name");--> statement-breakpoint
 -- Hand-edited: every new CHECK on an existing table is added NOT VALID: new and updated rows are
--- checked from now on, existing rows were checked by the precheck above, and 0003 validates
+-- checked from now on, existing rows were checked by the precheck above, and 0002 validates
 -- them without blocking writes (VALIDATE takes SHARE UPDATE EXCLUSIVE).
 ALTER TABLE "action_invocations" ADD CONSTRAINT "action_invocations_mode_check" CHECK (mode = ANY (ARRAY['allow'::text, 'deny'::text, 'require_approval'::text])) NOT VALID;--> statement-breakpoint
 ALTER TABLE "action_invocations" ADD CONSTRAINT "action_invocations_mode_source_check" CHECK (mode_source = ANY (ARRAY['automation_override'::text, 'org_default'::text, 'inferred_default'::text])) NOT VALID;--> statement-breakpoint
@@ -397,8 +398,8 @@ ALTER TABLE "slack_installations" ADD CONSTRAINT "slack_installations_status_che
 ALTER TABLE "triggers" ADD CONSTRAINT "triggers_trigger_type_check" CHECK (trigger_type = ANY (ARRAY['webhook'::text, 'polling'::text])) NOT VALID;--> statement-breakpoint
 -- Hand-written: temporary NOT NULL guards for every column that 0003 makes NOT NULL. Adding a
 -- CHECK takes ACCESS EXCLUSIVE and keeps it until commit; here these tables are locked that way
--- anyway (ADD COLUMN), so 0003 only has to VALIDATE them (SHARE UPDATE EXCLUSIVE, writes go on)
--- before SET NOT NULL, which then skips its scan (PostgreSQL >= 12), and drop them. From now on
+-- anyway (ADD COLUMN), so 0002 only has to VALIDATE them (SHARE UPDATE EXCLUSIVE, writes go on)
+-- before 0003's SET NOT NULL, which then skips its scan (PostgreSQL >= 12), and drops them. Now
 -- a row without these values is refused: the writers must be the vNext code. drizzle-kit put
 -- the SET NOT NULLs, the dedup unique constraint (with the drop of idx_trigger_events_dedup) and
 -- idx_sessions_idempotency here; the SET NOT NULLs moved to 0003, after the backfill and the

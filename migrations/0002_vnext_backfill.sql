@@ -201,6 +201,68 @@ ON CONFLICT ("configuration_id", "secret_id") DO UPDATE
 SET "secret_file_id" = excluded."secret_file_id"
 WHERE "configuration_secrets"."secret_file_id" IS DISTINCT FROM excluded."secret_file_id";
 --> statement-breakpoint
+-- Hand-written, moved here from 0003: validate what 0001 added NOT VALID, each constraint in a
+-- transaction of its own (as batched work a statement that reports no rows runs once). VALIDATE
+-- takes SHARE UPDATE EXCLUSIVE: reads and writes go on while it scans (only DDL, VACUUM and
+-- index builds of the table wait). Existing rows were prechecked (before and after 0001) or
+-- backfilled above, and new rows have been checked since 0001, so these only confirm it; the
+-- CHECKs (col IS NOT NULL), once valid, let 0003's SET NOT NULL skip its scan.
+ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_configuration_id_fkey";
+--> statement-breakpoint
+ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_status_check";
+--> statement-breakpoint
+ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_session_type_check";
+--> statement-breakpoint
+ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_client_type_check";
+--> statement-breakpoint
+ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_origin_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_mode_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_mode_source_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_denied_reason_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_risk_level_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_status_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_pending_expiry_check";
+--> statement-breakpoint
+ALTER TABLE "organization" VALIDATE CONSTRAINT "organization_action_modes_check";
+--> statement-breakpoint
+ALTER TABLE "automations" VALIDATE CONSTRAINT "automations_action_modes_check";
+--> statement-breakpoint
+ALTER TABLE "org_connectors" VALIDATE CONSTRAINT "org_connectors_tool_risk_overrides_check";
+--> statement-breakpoint
+ALTER TABLE "integrations" VALIDATE CONSTRAINT "integrations_status_check";
+--> statement-breakpoint
+ALTER TABLE "slack_installations" VALIDATE CONSTRAINT "slack_installations_status_check";
+--> statement-breakpoint
+ALTER TABLE "triggers" VALIDATE CONSTRAINT "triggers_trigger_type_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_mode_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_mode_source_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_provider_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_event_type_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_occurred_at_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_title_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_context_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_dedup_key_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_status_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "triggers" VALIDATE CONSTRAINT "triggers_enabled_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "triggers" VALIDATE CONSTRAINT "triggers_config_not_null_tmp";
+--> statement-breakpoint
 -- The backfills are done: their cursors go (a rerun that finds no cursor walks the tables once
 -- more and rewrites nothing). The table is this file's own bookkeeping, read by no client.
 -- squawk-ignore ban-drop-table

@@ -1,49 +1,19 @@
 -- vNext upgrade, step 3 of 3: contract. Created with drizzle-kit generate --custom (its snapshot
--- equals 0001's, which already describes this end state) and written by hand. A transaction
--- keeps every lock it takes until it commits, so the statements go from the weakest lock to the
--- strongest: (1) VALIDATE scans under SHARE UPDATE EXCLUSIVE (reads and writes go on), then (4)
--- the catalog-only statements that need ACCESS EXCLUSIVE, each instant, the drops at the very
--- end. The unique index builds that were step (2) run outside any transaction, concurrently, in
--- 0004_vnext_indexes, and 0005 attaches the dedup unique constraint to its index. Step (3), a
--- second carry-forward of secret_bundles under lock, is gone: 0001 freezes the bundles, so what
--- 0002 carried is complete.
+-- equals 0001's, which already describes this end state) and written by hand. Catalog work
+-- only, under ACCESS EXCLUSIVE locks held for milliseconds: everything that scans ran before,
+-- online. Steps (1) to (3) of earlier drafts moved out: (1) the VALIDATE scans to the end of
+-- 0002 (each in a transaction of its own, SHARE UPDATE EXCLUSIVE, so reads and writes go on,
+-- and a lock-timeout retry of this file repeats no scan); (2) the unique index builds to
+-- 0004_vnext_indexes (concurrently, outside any transaction; 0005 attaches the dedup unique
+-- constraint to its index); (3) a second carry-forward of secret_bundles under lock: 0001
+-- freezes the bundles, so what 0002 carried is complete.
 -- squawk-ignore-file adding-not-nullable-field, require-concurrent-index-deletion, ban-drop-table, ban-drop-column
 -- Reason: every SET NOT NULL here follows a validated CHECK (col IS NOT NULL), so PostgreSQL
 -- skips the scan; DROP INDEX CONCURRENTLY cannot run in the runner's transaction, and these drops are
 -- catalog-only, in the final ACCESS EXCLUSIVE phase on tables that phase locks anyway; the drops
 -- of secret_bundles, secrets.bundle_id and action_grants are what the sheet asks (§5.2).
 
--- (1) Validate what 0001 added NOT VALID. Existing rows were prechecked (0001) or backfilled
--- (0002), and new rows have been checked since 0001, so these only confirm it.
-ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_configuration_id_fkey";--> statement-breakpoint
-ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_status_check";--> statement-breakpoint
-ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_session_type_check";--> statement-breakpoint
-ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_client_type_check";--> statement-breakpoint
-ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_origin_check";--> statement-breakpoint
-ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_mode_check";--> statement-breakpoint
-ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_mode_source_check";--> statement-breakpoint
-ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_denied_reason_check";--> statement-breakpoint
-ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_risk_level_check";--> statement-breakpoint
-ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_status_check";--> statement-breakpoint
-ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_pending_expiry_check";--> statement-breakpoint
-ALTER TABLE "organization" VALIDATE CONSTRAINT "organization_action_modes_check";--> statement-breakpoint
-ALTER TABLE "automations" VALIDATE CONSTRAINT "automations_action_modes_check";--> statement-breakpoint
-ALTER TABLE "org_connectors" VALIDATE CONSTRAINT "org_connectors_tool_risk_overrides_check";--> statement-breakpoint
-ALTER TABLE "integrations" VALIDATE CONSTRAINT "integrations_status_check";--> statement-breakpoint
-ALTER TABLE "slack_installations" VALIDATE CONSTRAINT "slack_installations_status_check";--> statement-breakpoint
-ALTER TABLE "triggers" VALIDATE CONSTRAINT "triggers_trigger_type_check";--> statement-breakpoint
-ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_mode_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_mode_source_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_provider_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_event_type_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_occurred_at_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_title_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_context_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_dedup_key_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_status_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "triggers" VALIDATE CONSTRAINT "triggers_enabled_not_null_tmp";--> statement-breakpoint
-ALTER TABLE "triggers" VALIDATE CONSTRAINT "triggers_config_not_null_tmp";--> statement-breakpoint
--- (4) ACCESS EXCLUSIVE, catalog-only. Every row has its vNext values now (validated above), so
+-- (4) ACCESS EXCLUSIVE, catalog-only. Every row has its vNext values now (validated by 0002), so
 -- the triggers 0001 created to fill them on write go first.
 DROP TRIGGER "vnext_fill_legacy_row" ON "action_invocations";--> statement-breakpoint
 DROP TRIGGER "vnext_fill_legacy_row" ON "triggers";--> statement-breakpoint
