@@ -16,8 +16,9 @@
  *    same transaction when missing). The adoption row of `0000_baseline` goes into the
  *    transaction of the first file that then runs, so a refusal leaves no trace.
  *
- * A statement that waits longer than `lockTimeoutMs` for a lock rolls the whole file back; the
- * file is retried with jittered exponential backoff until `lockRetryBudgetMs` is spent, so a long
+ * A statement that waits longer than `lockTimeoutMs` for a lock, or that the server fails to
+ * break a deadlock (40P01, e.g. with a writer that locks the tables in another order), rolls the
+ * whole file back; the file is retried with jittered exponential backoff until `lockRetryBudgetMs` is spent, so a long
  * reader never freezes the tables the file already locked for longer than one short wait. While
  * a statement waits, a second connection reads who blocks it (`pg_blocking_pids`, `pg_locks`,
  * `pg_stat_activity`), and the final error names that session, its query and the table.
@@ -559,7 +560,7 @@ async function runNextFile(context: RunContext): Promise<Step> {
       throw new MigrationError(
         "lock_timeout",
         `${outcome.tag}: waited for ${what}; lock_timeout (${settings.lockTimeoutMs} ms) was ` +
-          `reached on each of ${attempt} attempt(s) within the retry budget ` +
+          `reached (or a deadlock broken) on each of ${attempt} attempt(s) within the retry budget ` +
           `(${settings.lockRetryBudgetMs} ms); ${outcome.tag} was rolled back each time` +
           `${appliedClause(context.applied)}. End or wait for the blocking session, then rerun`,
         { cause: outcome.cause },
@@ -570,7 +571,9 @@ async function runNextFile(context: RunContext): Promise<Step> {
       tag: outcome.tag,
       attempt,
       waitMs,
-      reason: `lock_timeout after ${settings.lockTimeoutMs} ms waiting for ${what}`,
+      reason: outcome.deadlock
+        ? `deadlock with another session, broken by the server (40P01), waiting for ${what}`
+        : `lock_timeout after ${settings.lockTimeoutMs} ms waiting for ${what}`,
     });
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
@@ -578,7 +581,14 @@ async function runNextFile(context: RunContext): Promise<Step> {
 
 type Attempt =
   | Step
-  | { kind: "lock_timeout"; tag: string; wait: LockWait | undefined; cause: unknown };
+  | {
+    kind: "lock_timeout";
+    tag: string;
+    wait: LockWait | undefined;
+    cause: unknown;
+    /** The server broke a deadlock by failing this file's statement (40P01), not a timeout. */
+    deadlock?: boolean;
+  };
 
 type Planned = Attempt | { kind: "outside"; entry: MigrationEntry };
 
@@ -704,8 +714,14 @@ async function attemptFile(context: RunContext): Promise<Planned> {
         { cause: error },
       );
     }
-    if (phase === "run" && code === "55P03") {
-      return { kind: "lock_timeout", tag, wait: waitSeen, cause: error };
+    if (phase === "run" && (code === "55P03" || code === "40P01")) {
+      return {
+        kind: "lock_timeout",
+        tag,
+        wait: waitSeen,
+        cause: error,
+        deadlock: code === "40P01",
+      };
     }
     throw classify(error, tag, phase, settings, context.applied);
   }
@@ -944,8 +960,14 @@ async function attemptOutside(context: RunContext, entry: MigrationEntry): Promi
   } catch (error) {
     if (error instanceof Abort) throw error.error;
     if (error instanceof MigrationError) throw error;
-    if (errorCode(error) === "55P03") {
-      return { kind: "lock_timeout", tag: entry.tag, wait: monitor.lastWait, cause: error };
+    if (errorCode(error) === "55P03" || errorCode(error) === "40P01") {
+      return {
+        kind: "lock_timeout",
+        tag: entry.tag,
+        wait: monitor.lastWait,
+        cause: error,
+        deadlock: errorCode(error) === "40P01",
+      };
     }
     // A cancel that is neither the server's statement_timeout nor the runner's own deadline
     // came from another session: a failed statement, not a timeout.

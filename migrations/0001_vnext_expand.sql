@@ -171,6 +171,30 @@ BEGIN
 END
 $precheck$;
 --> statement-breakpoint
+-- Hand-written: every lock this file takes, at once, before its first change: ACCESS EXCLUSIVE
+-- on the tables it alters, SHARE ROW EXCLUSIVE on those it only adds foreign keys or triggers
+-- to. Up to 100 tries of about 20 ms, each taking every lock or none (NOWAIT; a failed try is a
+-- subtransaction that gives back the locks it got), so no reader queues behind this file while
+-- it waits and none can deadlock with it; then one waiting try, bounded by the runner's
+-- lock_timeout (the runner retries the file).
+DO $lock$
+BEGIN
+  FOR attempt IN 1..100 LOOP
+    BEGIN
+      LOCK TABLE "action_invocations", "trigger_events", "triggers", "sessions", "secrets", "automations", "prebuild_repos", "prebuilds", "integrations", "slack_installations", "org_connectors", "organization"
+        IN ACCESS EXCLUSIVE MODE NOWAIT;
+      LOCK TABLE "user", "secret_bundles" IN SHARE ROW EXCLUSIVE MODE NOWAIT;
+      RETURN;
+    EXCEPTION WHEN lock_not_available THEN
+      PERFORM pg_sleep(0.01 + random() * 0.02);
+    END;
+  END LOOP;
+  LOCK TABLE "action_invocations", "trigger_events", "triggers", "sessions", "secrets", "automations", "prebuild_repos", "prebuilds", "integrations", "slack_installations", "org_connectors", "organization"
+    IN ACCESS EXCLUSIVE MODE;
+  LOCK TABLE "user", "secret_bundles" IN SHARE ROW EXCLUSIVE MODE;
+END
+$lock$;
+--> statement-breakpoint
 ALTER TABLE "prebuilds" RENAME TO "configurations";--> statement-breakpoint
 ALTER TABLE "prebuild_repos" RENAME TO "configuration_repos";--> statement-breakpoint
 ALTER TABLE "automations" RENAME COLUMN "default_prebuild_id" TO "default_configuration_id";--> statement-breakpoint

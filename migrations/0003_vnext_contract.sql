@@ -13,6 +13,29 @@
 -- catalog-only, in the final ACCESS EXCLUSIVE phase on tables that phase locks anyway; the drops
 -- of secret_bundles, secrets.bundle_id and action_grants are what the sheet asks (§5.2).
 
+-- Hand-written: every lock this file takes, at once, before any statement (the drops also lock
+-- sessions, organization and "user", whose foreign keys from the dropped tables go). Taken one
+-- statement at a time, a lock held on one table while waiting for the next deadlocked with
+-- vNext writers that hold the next and need the first (an insert into trigger_events checks its
+-- trigger), which the online benchmark hit.
+DO $lock$
+BEGIN
+  -- Up to 100 tries of about 20 ms: each takes every lock at once or none (NOWAIT; a failed
+  -- try is a subtransaction that gives back the locks it got), so nothing queues behind this
+  -- file while it waits and it cannot deadlock with a writer that locks the tables in another
+  -- order. Then one waiting try, bounded by the runner's lock_timeout (it retries the file).
+  FOR attempt IN 1..100 LOOP
+    BEGIN
+      LOCK TABLE "action_invocations", "trigger_events", "triggers", "action_grants", "secrets", "secret_bundles", "sessions", "organization", "user" IN ACCESS EXCLUSIVE MODE NOWAIT;
+      RETURN;
+    EXCEPTION WHEN lock_not_available THEN
+      PERFORM pg_sleep(0.01 + random() * 0.02);
+    END;
+  END LOOP;
+  LOCK TABLE "action_invocations", "trigger_events", "triggers", "action_grants", "secrets", "secret_bundles", "sessions", "organization", "user" IN ACCESS EXCLUSIVE MODE;
+END
+$lock$;
+--> statement-breakpoint
 -- (4) ACCESS EXCLUSIVE, catalog-only. Every row has its vNext values now (validated by 0002), so
 -- the triggers 0001 created to fill them on write go first.
 DROP TRIGGER "vnext_fill_legacy_row" ON "action_invocations";--> statement-breakpoint

@@ -244,3 +244,38 @@ Deno.test("vNext online: runners started together precheck one at a time and nev
     assert.equal(await recordedCount(db.sql), ALL_MIGRATIONS.length);
   }
 });
+
+Deno.test("vNext online: while 0003 waits for a busy table it holds no lock, so other writes go on", async () => {
+  await using db = await freshDatabase({ migrations: "baseline" });
+  const sql = db.sql;
+  await seedBaseline(sql);
+  const contract = ALL_MIGRATIONS.findIndex((m) => m.tag === "0003_vnext_contract");
+  await migrate({ url: db.url, migrations: ALL_MIGRATIONS.slice(0, contract) });
+  const blocker = connect(db.url, 1);
+  const writer = connect(db.url, 1);
+  try {
+    const reserved = await blocker.reserve();
+    await reserved`begin`;
+    // An open transaction that wrote trigger_events: 0003 cannot lock that table until it ends.
+    await reserved`update trigger_events set title = title`;
+    const upgrade = migrate({ url: db.url, migrations: ALL_MIGRATIONS });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Taken a table at a time, 0003 would now hold action_invocations and block this write.
+    let slowest = 0;
+    for (let i = 0; i < 10; i++) {
+      const started = performance.now();
+      await writer`update action_invocations set status = status
+        where id = (select id from action_invocations limit 1)`;
+      slowest = Math.max(slowest, performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await reserved`commit`;
+    reserved.release();
+    const report = await upgrade;
+    assert.ok(report.applied.includes("0003_vnext_contract"));
+    assert.ok(slowest < 250, `a write waited ${Math.round(slowest)} ms for 0003`);
+  } finally {
+    await blocker.end();
+    await writer.end();
+  }
+});
