@@ -34,6 +34,8 @@ export interface MigrateCommandOptions {
   progressAfterMs?: number;
   /** Interval between reports on one long statement (ms). */
   progressEveryMs?: number;
+  /** Awaited right before `0001_vnext_expand`, once its precheck passed (see `migrate()`). */
+  beforeExpand?: () => void | Promise<void>;
   /** Where progress lines go. */
   print: (line: string) => void;
 }
@@ -118,6 +120,14 @@ export async function migrateCommand(
             "building it again",
         );
         break;
+      case "precheck":
+        options.print(
+          `${event.tag}: precheck ${event.stage === "before" ? "before it" : "after it"}, ` +
+            `read-only: ${
+              event.findings === 0 ? "nothing to refuse" : `${event.findings} finding(s)`
+            } (${fmt(event.elapsedMs)})`,
+        );
+        break;
       case "end":
         current = null;
         appliedSoFar.push(event.tag);
@@ -183,6 +193,7 @@ export async function migrateCommand(
       lockRetryBudgetMs: options.lockRetryBudgetMs,
       statementTimeoutMs: options.statementTimeoutMs,
       onProgress,
+      beforeExpand: options.beforeExpand,
     });
     result = {
       command: "migrate",
@@ -237,7 +248,8 @@ export function exitCodeOf(error: unknown, appliedCount: number): ExitCode {
   if (error instanceof CliError) return error.exitCode;
   if (!(error instanceof MigrationError)) return EXIT.failed;
   if (error.reason === "connection") return EXIT.unreachable;
-  if (error.reason === "unknown_migration") return EXIT.refused;
+  if (error.reason === "unknown_migration" || error.reason === "aborted") return EXIT.refused;
+  if (error.reason === "precheck") return appliedCount === 0 ? EXIT.refused : EXIT.failed;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const text = `${error.message} ${cause?.message ?? ""}`;
   if (appliedCount === 0 && /precheck/i.test(text)) return EXIT.refused;

@@ -122,7 +122,14 @@ Run plan first. Works through PgBouncer in session or transaction mode; a direct
 best when the deploy environment has one.
 Exit: 0 applied or up to date; 2 refused, nothing changed; 6 failed mid-run.
 
+Online upgrade: the precheck of 0001_vnext_expand runs first, read-only, while the pre-vNext
+application still writes; then --before-expand runs (stop the pre-vNext writers there; a
+non-zero exit stops migrate with nothing changed), then 0001 (catalog work only: start the vNext
+writers once it reports done), then the backfill in batches and the rest, online.
+
 ${COMMON_HELP}
+  --before-expand <command>    shell command (sh -c) run once the precheck passed, right
+                               before 0001_vnext_expand; migrate waits for it
   --lock-timeout-ms <ms>       lock_timeout of one attempt (default 1500)
   --lock-retry-budget-ms <ms>  time one file may spend retrying lock waits (default 180000)
   --statement-timeout-ms <ms>  statement_timeout of the runner
@@ -163,6 +170,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
         "lock-retry-budget-ms": { type: "string" },
         "statement-timeout-ms": { type: "string" },
         "progress-after-ms": { type: "string" },
+        "before-expand": { type: "string" },
       },
     });
   } catch (error) {
@@ -214,6 +222,16 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
     }
     numbers[key] = value;
   }
+  const beforeExpand = values["before-expand"];
+  if (beforeExpand !== undefined && name !== "migrate") {
+    return fail(EXIT.usage, "--before-expand applies to migrate only");
+  }
+  if (beforeExpand !== undefined && beforeExpand.trim() === "") {
+    return fail(
+      EXIT.usage,
+      "--before-expand needs a command, e.g. --before-expand './stop-writers.sh'",
+    );
+  }
   const url = values.url ?? envUrl() ?? options.defaultUrl;
   if (!url) {
     return fail(EXIT.usage, "no database: pass --url postgres://… or set DATABASE_URL");
@@ -230,6 +248,9 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
         lockRetryBudgetMs: numbers["lock-retry-budget-ms"],
         statementTimeoutMs: numbers["statement-timeout-ms"],
         progressAfterMs: numbers["progress-after-ms"],
+        beforeExpand: beforeExpand === undefined
+          ? undefined
+          : () => runShellCommand(beforeExpand, json ? err : out),
         print: json ? err : out,
       });
       if (json) out(JSON.stringify(report));
@@ -294,4 +315,25 @@ function firstLine(error: unknown): string {
 
 if (import.meta.main) {
   Deno.exit(await main(Deno.args));
+}
+
+/**
+ * Runs `command` with `sh -c`, its output passed on line by line to `print`; rejects with one
+ * line when it cannot start or exits non-zero.
+ */
+async function runShellCommand(command: string, print: (line: string) => void): Promise<void> {
+  print(`before-expand: running ${JSON.stringify(command)}`);
+  let output;
+  try {
+    output = await new Deno.Command("sh", { args: ["-c", command], stdin: "null" }).output();
+  } catch (error) {
+    throw new Error(`--before-expand could not start sh: ${firstLine(error)}`);
+  }
+  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  for (const line of text.split("\n")) if (line.trim() !== "") print(`before-expand: ${line}`);
+  if (!output.success) {
+    throw new Error(
+      `--before-expand ${JSON.stringify(command)} exited with code ${output.code}`,
+    );
+  }
 }

@@ -293,7 +293,7 @@ async function workOf(
 ): Promise<WorkItem[]> {
   const work: WorkItem[] = [];
   const text = entry.statements.join("\n");
-  if (/^UPDATE "action_invocations"/m.test(text) && sizes.has("action_invocations")) {
+  if (/^\s*UPDATE "action_invocations"/m.test(text) && sizes.has("action_invocations")) {
     const rows = await columnExists(tx, "action_invocations", "mode")
       ? await count(
         tx,
@@ -308,7 +308,7 @@ async function workOf(
       detail: "mode, mode_source and denied_reason set on each legacy row",
     });
   }
-  if (/^UPDATE "triggers"/m.test(text) && sizes.has("triggers")) {
+  if (/^\s*UPDATE "triggers"/m.test(text) && sizes.has("triggers")) {
     work.push({
       kind: "backfill",
       table: "triggers",
@@ -320,7 +320,7 @@ async function workOf(
       detail: "NULL enabled and config set",
     });
   }
-  if (/^UPDATE "trigger_events"/m.test(text) && sizes.has("trigger_events")) {
+  if (/^\s*UPDATE "trigger_events"/m.test(text) && sizes.has("trigger_events")) {
     const rows = await columnExists(tx, "trigger_events", "provider")
       ? await count(
         tx,

@@ -87,10 +87,14 @@ export {
 export {
   bundlesWithoutConfiguration,
   crossOrganizationBundleMembers,
+  describeFinding,
   duplicateOrgWideSecrets,
+  EXPAND_TAG,
   legacyDedupKeyCollisions,
   PRECHECK_SAMPLE_SIZE,
+  PRECHECKED_SETTING,
   type PrecheckFinding,
+  type PrecheckOptions,
   PRECHECKS,
   runPrechecks,
 } from "./precheck.ts";

@@ -15,10 +15,11 @@
  * (`-- proliferate:batched`) is row work done online: the runner runs each statement again and
  * again, each run (a batch) in a short transaction of its own with the runner's `SET LOCAL`
  * timeouts, until the statement reports 0 rows, then the next statement; `onProgress` receives
- * a `batch` event per batch. Each statement must therefore touch a bounded number of rows per
- * run (e.g. `WHERE id IN (SELECT id … WHERE <still needed> LIMIT 5000)`) and only rows that
- * still need it, so that a batch rolled back by a crash or a kill is simply done again by the
- * rerun, and the last run finds nothing. Batched files take the lease below, like files outside
+ * a `batch` event per batch. A statement reports its command's row count, or, when it returns
+ * one row with an integer column `rows`, that number (a keyset batch that counts the keys it
+ * read, see `0002_vnext_backfill`). Each statement must therefore touch a bounded number of
+ * rows per run and only rows that still need it, so that a batch rolled back by a crash or a
+ * kill is simply done again by the rerun, and the last run finds nothing. Batched files take the lease below, like files outside
  * a transaction, and a batch's lock timeout is retried as a file's is (the batches done stay).
  *
  * **How the runner runs a file outside a transaction** (see `migrate/runner.ts`):

@@ -8,8 +8,26 @@
  * Each check is one `SELECT` (ACCESS SHARE locks only, no write), so it is safe on a production
  * database at any time; run it in a `BEGIN READ ONLY` transaction for one consistent snapshot.
  *
- * The checks read the pre-vNext names (`prebuild_repos`, …): they apply to a database that has
- * the baseline (0000) and not yet 0001.
+ * The checks read the pre-vNext names (`prebuild_repos`, …) by default: they apply to a
+ * database that has the baseline (0000) and not yet 0001. With `stage: "expanded"` they read the
+ * names 0001 gives and apply to a database at 0001.
+ *
+ * **How the runner uses them (the online upgrade).** The precheck must not block writes, so
+ * {@linkcode migrate} does not leave it to the `DO $precheck$` block, which scans nine tables
+ * under SHARE locks inside 0001's transaction. Before it runs {@linkcode EXPAND_TAG}, it runs
+ * {@linkcode runPrechecks} in a read-only REPEATABLE READ transaction of its own (ACCESS SHARE
+ * locks only, so reads and writes go on) and refuses on any finding, before anything changed.
+ * It then runs 0001 with {@linkcode PRECHECKED_SETTING} set for that transaction only, so that
+ * 0001's block skips its locked scans and the file holds catalog work alone. Applied any other
+ * way (psql, drizzle-kit), 0001 runs its own block as before.
+ *
+ * A row that a pre-vNext writer changes after the runner's snapshot and before 0001 commits is
+ * not seen by either (0001's NOT VALID constraints check only later writes). So once 0001 is
+ * committed, the runner runs the checks again, online, at stage `expanded`: a finding there
+ * names a row written in that gap; the run stops with 0001 applied (a consistent state: vNext
+ * writers work on it, legacy rows are filled on write) and the rerun after the fix goes on.
+ * Decision (the sheet is silent): a re-check under lock would make the window in which writers
+ * must be stopped grow with the data, which is what the online upgrade removes.
  *
  * @module
  */
@@ -49,6 +67,21 @@ export interface PrecheckFinding {
   count: number;
   /** What to do so that the upgrade goes through. */
   fix: string;
+}
+
+/** The tag of the expand step, before which {@linkcode migrate} runs the prechecks. */
+export const EXPAND_TAG = "0001_vnext_expand";
+
+/**
+ * The setting (`set_config(…, 'on', true)`, transaction-local) with which the runner tells
+ * 0001's `DO $precheck$` block that it ran the prechecks itself, online, just before.
+ */
+export const PRECHECKED_SETTING = "proliferate.vnext_prechecked";
+
+/** Where {@linkcode runPrechecks} looks: before 0001 (`baseline`) or after it (`expanded`). */
+export interface PrecheckOptions {
+  /** `baseline` (default): pre-vNext names; `expanded`: the names 0001 gives. */
+  stage?: "baseline" | "expanded";
 }
 
 /** How many row ids a finding names at most. */
@@ -144,14 +177,43 @@ export const PRECHECKS: readonly string[] = [
  */
 export async function runPrechecks(
   sql: postgres.Sql | postgres.TransactionSql,
+  options: PrecheckOptions = {},
 ): Promise<PrecheckFinding[]> {
+  const expanded = options.stage === "expanded";
   const findings: PrecheckFinding[] = [];
   for (const check of VALUE_CHECKS) findings.push(...await valueFindings(sql, check));
-  findings.push(...await bundlesWithoutConfiguration(sql));
+  findings.push(
+    ...await bundlesWithoutConfiguration(sql, expanded ? "configuration_repos" : "prebuild_repos"),
+  );
   findings.push(...await crossOrganizationBundleMembers(sql));
-  findings.push(...await duplicateOrgWideSecrets(sql));
+  // Once 0001 ran, the index exists (0001 builds it where it was missing).
+  if (!expanded) findings.push(...await duplicateOrgWideSecrets(sql));
   findings.push(...await legacyDedupKeyCollisions(sql));
   return findings;
+}
+
+/**
+ * One finding as a phrase: what holds what, which constraint refuses it, how many rows, and a
+ * few of their ids.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeFinding } from "./precheck.ts";
+ * const text = describeFinding({
+ *   check: "sessions.status", table: "sessions", column: "status",
+ *   constraint: "sessions_status_check", value: "'archived'", rowIds: ["a"], count: 1, fix: "",
+ * });
+ * assert.equal(text, "sessions.status holds 'archived', which sessions_status_check does not allow (1 row: a)");
+ * ```
+ */
+export function describeFinding(finding: PrecheckFinding): string {
+  const more = finding.count > finding.rowIds.length ? ", …" : "";
+  const rows = `${finding.count} row${finding.count === 1 ? "" : "s"}: ${
+    finding.rowIds.join(", ")
+  }${more}`;
+  return `${finding.table}.${finding.column} holds ${finding.value}, which ` +
+    `${finding.constraint} does not allow (${rows})`;
 }
 
 async function valueFindings(

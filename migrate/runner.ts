@@ -35,6 +35,12 @@
  * an interrupted build left, and the history row recorded only after the last statement
  * succeeded; see `migrate/online.ts` for how this works behind a pooler.
  *
+ * **The vNext expand step, online.** Before `0001_vnext_expand`, the runner runs that file's
+ * precheck itself, read-only in a REPEATABLE READ snapshot (no write waits for it), refuses on a
+ * finding with nothing changed, awaits `beforeExpand` (stop the pre-vNext writers), and runs
+ * 0001 telling it so, which then holds catalog work only; before the file after 0001 it checks
+ * once more for rows changed in between. See `migrate/precheck.ts`.
+ *
  * Before connecting, every entry's hash is recomputed from its statements: an edited entry is
  * refused, and so is a no-transaction file with a statement that is not an idempotent
  * concurrent index build or drop.
@@ -52,6 +58,13 @@ import {
   type RecordedMigration,
 } from "./history.ts";
 import { checkAdoption } from "./adoption.ts";
+import {
+  describeFinding,
+  EXPAND_TAG,
+  PRECHECKED_SETTING,
+  type PrecheckFinding,
+  runPrechecks,
+} from "./precheck.ts";
 import {
   checkOutsideTransaction,
   LEASE_STALE_MS,
@@ -100,6 +113,14 @@ export interface MigrateOptions {
    * ignored.
    */
   onProgress?: (event: MigrationProgress) => void;
+  /**
+   * Awaited once per run, right before `0001_vnext_expand` ({@linkcode EXPAND_TAG}) runs and
+   * after the online precheck found nothing to refuse: the moment to stop the pre-vNext
+   * writers, whose table and column names 0001 renames. Nothing has changed yet when it is
+   * called; when it throws, the run stops with nothing changed (reason `aborted`). Not called
+   * when 0001 is not pending.
+   */
+  beforeExpand?: () => void | Promise<void>;
 }
 
 /**
@@ -114,7 +135,9 @@ export interface MigrateOptions {
  * with the batch that reports 0 rows); `invalid_index_dropped` when a file that runs outside a
  * transaction dropped an INVALID index
  * an interrupted build had left, before building it again; `end` once the file is committed
- * (for a file outside a transaction: once its history row is).
+ * (for a file outside a transaction: once its history row is); `precheck` after the online
+ * precheck of `0001_vnext_expand`, `stage` `before` it (a finding refuses with nothing changed)
+ * and `after` its commit (a finding names a row written meanwhile; see `migrate/precheck.ts`).
  */
 export type MigrationProgress =
   | { kind: "adopted"; tag: string }
@@ -131,7 +154,14 @@ export type MigrationProgress =
     totalRows: number;
     elapsedMs: number;
   }
-  | { kind: "end"; tag: string; elapsedMs: number };
+  | { kind: "end"; tag: string; elapsedMs: number }
+  | {
+    kind: "precheck";
+    tag: string;
+    stage: "before" | "after";
+    findings: number;
+    elapsedMs: number;
+  };
 
 /** What {@linkcode migrate} did. */
 export interface MigrateReport {
@@ -162,7 +192,11 @@ export interface MigrateReport {
  * - `settings`: `lock_timeout` / `statement_timeout` did not take (read back with `SHOW`);
  * - `lock_timeout`: a statement's lock waits outlasted the retry budget;
  * - `statement_timeout`: a statement ran longer than `statementTimeoutMs`;
- * - `statement`: a statement failed (e.g. a precheck refusing a legacy value).
+ * - `statement`: a statement failed;
+ * - `precheck`: the online precheck of `0001_vnext_expand` found legacy values the vNext
+ *   constraints do not allow ({@linkcode MigrationError.findings} lists them): before 0001,
+ *   with nothing changed; after 0001's commit, for rows written in between, with 0001 applied;
+ * - `aborted`: the `beforeExpand` callback threw; nothing of 0001 or later ran.
  */
 export type MigrationFailure =
   | "connection"
@@ -175,7 +209,9 @@ export type MigrationFailure =
   | "settings"
   | "lock_timeout"
   | "statement_timeout"
-  | "statement";
+  | "statement"
+  | "precheck"
+  | "aborted";
 
 /**
  * Raised by {@linkcode migrate} for every failure, with a one-line message and a
@@ -195,16 +231,23 @@ export class MigrationError extends Error {
   readonly reason: MigrationFailure;
   /** Tags applied by this call before the failure, oldest first. */
   readonly applied: readonly string[];
+  /** What the precheck found, for reason `precheck`; empty otherwise. */
+  readonly findings: readonly PrecheckFinding[];
   /** Creates the error; `cause` keeps the driver's error when there is one. */
   constructor(
     reason: MigrationFailure,
     message: string,
-    options?: { cause?: unknown; applied?: readonly string[] },
+    options?: {
+      cause?: unknown;
+      applied?: readonly string[];
+      findings?: readonly PrecheckFinding[];
+    },
   ) {
     super(message, options);
     this.name = "MigrationError";
     this.reason = reason;
     this.applied = options?.applied ?? [];
+    this.findings = options?.findings ?? [];
   }
 }
 
@@ -289,22 +332,33 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
     const monitor = new LockWaitMonitor(lazySql(monitorSql));
     let total: number | undefined;
     let index = 0;
+    const context: RunContext = {
+      client,
+      monitor,
+      monitorSql,
+      entries,
+      settings,
+      progress,
+      applied,
+      position: () => ({ index: index + 1, total: total ?? 0 }),
+      setTotal: (pending) => {
+        total ??= pending;
+      },
+      prechecked: false,
+      postchecked: false,
+    };
     for (;;) {
-      const step = await runNextFile({
-        client,
-        monitor,
-        monitorSql,
-        entries,
-        settings,
-        progress,
-        applied,
-        position: () => ({ index: index + 1, total: total ?? 0 }),
-        setTotal: (pending) => {
-          total ??= pending;
-        },
-      });
+      const step = await runNextFile(context);
       if (step.kind === "done") break;
       if (step.kind === "skip") continue;
+      if (step.kind === "precheck") {
+        await precheckBeforeExpand(context, options.beforeExpand);
+        continue;
+      }
+      if (step.kind === "postcheck") {
+        await precheckAfterExpand(context);
+        continue;
+      }
       index++;
       if (step.adopted) adopted.push(step.adopted);
       if (step.applied) applied.push(step.applied);
@@ -317,7 +371,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   } catch (error) {
     if (error instanceof MigrationError) {
       throw applied.length > 0 && error.applied.length === 0
-        ? new MigrationError(error.reason, error.message, { cause: error.cause, applied })
+        ? new MigrationError(error.reason, error.message, {
+          cause: error.cause,
+          applied,
+          findings: error.findings,
+        })
         : error;
     }
     throw new MigrationError(
@@ -347,12 +405,96 @@ interface RunContext {
   applied: readonly string[];
   position: () => { index: number; total: number };
   setTotal: (pending: number) => void;
+  /** Whether this run's online precheck before 0001 passed (then 0001 skips its own). */
+  prechecked: boolean;
+  /** Whether this run's check after 0001 passed. */
+  postchecked: boolean;
 }
 
 type Step =
   | { kind: "done" }
   | { kind: "skip" }
+  | { kind: "precheck" }
+  | { kind: "postcheck" }
   | { kind: "ran"; adopted?: string; applied?: string };
+
+/**
+ * The online precheck before 0001 (see `migrate/precheck.ts`): read-only, in a REPEATABLE READ
+ * transaction of its own, so it blocks no write; a finding refuses with nothing changed. Then
+ * `beforeExpand`, once.
+ */
+async function precheckBeforeExpand(
+  context: RunContext,
+  beforeExpand: (() => void | Promise<void>) | undefined,
+): Promise<void> {
+  const findings = await onlinePrecheck(context, "before");
+  if (findings.length > 0) {
+    throw new MigrationError(
+      "precheck",
+      `${EXPAND_TAG} precheck: ${findings.map(describeFinding).join("; ")}; fix: ` +
+        `${[...new Set(findings.map((f) => f.fix))].join("; ")}; nothing was changed`,
+      { findings },
+    );
+  }
+  try {
+    await beforeExpand?.();
+  } catch (error) {
+    throw new MigrationError(
+      "aborted",
+      `beforeExpand failed before ${EXPAND_TAG}: ${describe(error)}; nothing was changed by ` +
+        `${EXPAND_TAG} or later${appliedClause(context.applied)}`,
+      { cause: error },
+    );
+  }
+  context.prechecked = true;
+}
+
+/**
+ * The same checks once 0001 is committed, online, before the file that follows it (in the run
+ * that applied 0001 and in every rerun until that file is recorded): a finding is a row that
+ * changed after the first snapshot and before 0001 took its locks (0001's NOT VALID constraints
+ * check every later write), so the run stops there, 0001 applied, and says what to fix before
+ * the rerun.
+ */
+async function precheckAfterExpand(context: RunContext): Promise<void> {
+  const findings = await onlinePrecheck(context, "after");
+  context.postchecked = true;
+  if (findings.length === 0) return;
+  throw new MigrationError(
+    "precheck",
+    `${EXPAND_TAG} is applied, but rows changed while it was prechecked: ` +
+      `${findings.map(describeFinding).join("; ")}; fix: ` +
+      `${[...new Set(findings.map((f) => f.fix))].join("; ")}; the rest of the upgrade did not run`,
+    { findings, applied: context.applied },
+  );
+}
+
+async function onlinePrecheck(
+  context: RunContext,
+  stage: "before" | "after",
+): Promise<PrecheckFinding[]> {
+  const { client, settings, progress } = context;
+  const startedAt = performance.now();
+  let findings: PrecheckFinding[];
+  try {
+    findings = await guardedBegin(client, async (tx) => {
+      await tx.unsafe("set transaction isolation level repeatable read, read only");
+      await setLocal(tx, settings.lockTimeoutMs, settings.statementTimeoutMs);
+      return await runPrechecks(tx, { stage: stage === "before" ? "baseline" : "expanded" });
+    });
+  } catch (error) {
+    if (error instanceof Abort) throw error.error;
+    throw classify(error, stage === "before" ? "" : EXPAND_TAG, "run", settings, context.applied);
+  }
+  progress({
+    kind: "precheck",
+    tag: EXPAND_TAG,
+    stage,
+    findings: findings.length,
+    elapsedMs: Math.round(performance.now() - startedAt),
+  });
+  return findings;
+}
 
 /** Thrown inside a file's transaction to roll it back and end the run with `error`. */
 class Abort {
@@ -460,6 +602,13 @@ async function attemptFile(context: RunContext): Promise<Planned> {
       if (!entry && !adopt) return { kind: "done" };
       // A file outside a transaction runs after this transaction ends (the adoption row, if
       // any, goes with its history row).
+      // The online checks around 0001 run in transactions of their own; this one wrote nothing.
+      if (entry?.tag === EXPAND_TAG && !context.prechecked) return { kind: "precheck" };
+      if (
+        entry && !context.postchecked && entries[entries.indexOf(entry) - 1]?.tag === EXPAND_TAG
+      ) {
+        return { kind: "postcheck" };
+      }
       if (entry && (runsOutsideTransaction(entry) || runsInBatches(entry))) {
         return { kind: "outside", entry };
       }
@@ -476,6 +625,9 @@ async function attemptFile(context: RunContext): Promise<Planned> {
       startedAt = performance.now();
       progress({ kind: "start", tag: entry.tag, index, total, backendPid: pid });
       monitor.watch(pid);
+      if (entry.tag === EXPAND_TAG && context.prechecked) {
+        await guard(() => tx`select set_config(${PRECHECKED_SETTING}, 'on', true)`);
+      }
       try {
         for (const statement of entry.statements) {
           if (statement.trim() === "") continue;
@@ -643,7 +795,11 @@ async function runBatches(
     const startedAt = performance.now();
     const rows = await guardedBegin(client, async (tx) => {
       await setLocal(tx, settings.lockTimeoutMs, settings.statementTimeoutMs);
-      return (await tx.unsafe(statement)).count ?? 0;
+      const result = await tx.unsafe<{ rows?: unknown }[]>(statement);
+      // A statement that reports its batch itself (`SELECT count(*)::int AS rows …`, e.g. a
+      // keyset batch that counts the keys it read) ends with the batch that reports 0.
+      const reported = result.length === 1 ? result[0].rows : undefined;
+      return typeof reported === "number" ? reported : result.count ?? 0;
     });
     totalRows += rows;
     progress({

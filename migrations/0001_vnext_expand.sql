@@ -11,22 +11,27 @@
 -- keeps every row); foreign keys here are either on tables created in this file (empty, nothing
 -- to validate) or added NOT VALID; trigger_events.raw_payload becomes optional by the sheet (§1.3).
 
--- Hand-written: lock every table whose existing values the precheck reads, in SHARE mode (reads
--- go on, writes wait), so that no row can change between the precheck and the NOT VALID
--- constraints below, which check every later write. (The backfills and the bundle carry-forward
--- run in 0002, after this commit: pre-vNext writers must be stopped, since the renames below break
--- them.) organization, automations and org_connectors also get CHECKs, but
--- only on columns this file adds with a valid constant default: they have no legacy value to read.
-LOCK TABLE "sessions", "action_invocations", "triggers", "trigger_events", "integrations",
-  "slack_installations", "secrets", "secret_bundles", "prebuild_repos" IN SHARE MODE;
---> statement-breakpoint
 -- Hand-written: read-only precheck (sheet R3). Existing values are never rewritten to satisfy a
 -- CHECK; an illegal legacy value aborts the upgrade here, before anything changed, naming the
 -- table, column, value, row and constraint. Each table is scanned once.
+-- The package's runner runs these checks itself before this file, online (migrate/precheck.ts:
+-- a read-only snapshot, so writes go on), and then sets proliferate.vnext_prechecked for this
+-- transaction: the block then returns at once, and this file holds catalog work only. Applied
+-- any other way (psql, drizzle-kit), the block locks every table whose existing values it reads
+-- in SHARE mode (reads go on, writes wait), so that no row can change between the precheck and
+-- the NOT VALID constraints below, which check every later write. organization, automations and
+-- org_connectors also get CHECKs, but only on columns this file adds with a valid constant
+-- default: they have no legacy value to read. (Pre-vNext writers must be stopped before this
+-- file: the renames below break them.)
 DO $precheck$
 DECLARE
   bad record;
 BEGIN
+  IF current_setting('proliferate.vnext_prechecked', true) = 'on' THEN
+    RETURN;
+  END IF;
+  LOCK TABLE "sessions", "action_invocations", "triggers", "trigger_events", "integrations",
+    "slack_installations", "secrets", "secret_bundles", "prebuild_repos" IN SHARE MODE;
   FOR bad IN
     (SELECT 'sessions' AS tbl, v.col, quote_nullable(v.val) AS shown, v.con, s.id::text AS row_id
      FROM "sessions" s
@@ -128,7 +133,7 @@ BEGIN
             HINT = 'Move the secret into a bundle of its own organization or set its bundle_id to NULL, then run the migrations again.';
   END LOOP;
 
-  -- Drift D3: where the org-wide partial unique index is missing, this file creates it, which
+  -- Drift D3: where the org-wide partial unique index is missing, 0004 builds it, which
   -- needs the organization-wide secrets (no repo, no prebuild) to have distinct keys.
   IF to_regclass('public.secrets_org_key_unique_when_org_wide') IS NULL THEN
     FOR bad IN
@@ -371,10 +376,6 @@ CREATE TABLE IF NOT EXISTS "sandbox_base_snapshots" (
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "idx_sandbox_base_snapshots_status" ON "sandbox_base_snapshots" USING btree ("status");--> statement-breakpoint
 CREATE UNIQUE INDEX IF NOT EXISTS "idx_sandbox_base_snapshots_version_provider_app" ON "sandbox_base_snapshots" USING btree ("version_key","provider","modal_app_name");--> statement-breakpoint
--- Hand-edited (drift D3, P26, I-30): some databases have this index from an unjournaled file (its
--- predicate followed the column rename above); the precheck made sure the others can build it.
--- The secrets table is small; the build blocks its writes only until this file commits.
-CREATE UNIQUE INDEX IF NOT EXISTS "secrets_org_key_unique_when_org_wide" ON "secrets" USING btree ("organization_id","key") WHERE repo_id IS NULL AND configuration_id IS NULL;--> statement-breakpoint
 -- Hand-edited: every new CHECK on an existing table is added NOT VALID: new and updated rows are
 -- checked from now on, existing rows were checked by the precheck above, and 0003 validates
 -- them without blocking writes (VALIDATE takes SHARE UPDATE EXCLUSIVE).

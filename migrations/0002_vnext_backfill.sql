@@ -4,41 +4,85 @@
 -- written by hand. Batched (the marker above, see migrate/online.ts): the runner runs each
 -- statement again and again, each run its own short transaction, until it reports 0 rows, so no
 -- row stays locked for longer than one batch and a crash or kill loses one batch at the most.
--- Each UPDATE takes at most 5 000 rows that still need it, so every row is rewritten once (one
--- new version per row), a rerun goes on where the last batch committed, and rows that vNext code
--- or 0001's fill triggers wrote since 0001 are left alone. Data only: ROW EXCLUSIVE, never the
--- ACCESS EXCLUSIVE of an ALTER TABLE. The constraints that 0001 added NOT VALID check every row
--- written here.
-
+-- Data only: ROW EXCLUSIVE, never the ACCESS EXCLUSIVE of an ALTER TABLE. The constraints that
+-- 0001 added NOT VALID check every row written here.
+--
+-- Each backfill walks its table once in primary-key order, 5 000 keys a batch (keyset
+-- pagination): a batch reads the next 5 000 ids after the cursor through the primary key,
+-- rewrites those that still need it (so each row gets one new version, and rows that vNext code
+-- or 0001's fill triggers wrote are left alone) and moves the cursor past them, all in one
+-- transaction; it reports how many ids it read, so the statement ends with the first empty
+-- batch. The cursor is a row of drizzle.__proliferate_backfill_cursors, created by the first
+-- statement and dropped by the last: a rerun after a crash or a kill goes on after the last
+-- committed batch. Rows inserted behind the cursor, and legacy rows updated behind it, were
+-- filled by 0001's triggers. (Selecting "the next 5 000 rows that still need it" instead would
+-- scan the already filled part of the table again in every batch: quadratic in the table.)
+CREATE TABLE IF NOT EXISTS "drizzle"."__proliferate_backfill_cursors" (
+  "name" text PRIMARY KEY,
+  "last_id" uuid NOT NULL
+);
+--> statement-breakpoint
 -- action_invocations: the mode inferred from the risk of the row (read allow, write
--- require_approval, danger deny; I-10; the precheck of 0001 guaranteed nothing else), from the
+-- require_approval, danger deny; I-10; the precheck before 0001 guaranteed nothing else), from the
 -- inferred default, since legacy decisions came from risk and grants cannot be told apart. The
 -- denied reason is derived where the row tells it: denied with an approver human, denied without
 -- one policy, expired expired; no audit value is changed (I-11).
-UPDATE "action_invocations" AS a
-SET "mode" = CASE a."risk_level"
-      WHEN 'read' THEN 'allow'
-      WHEN 'write' THEN 'require_approval'
-      ELSE 'deny'
-    END,
-    "mode_source" = 'inferred_default',
-    "denied_reason" = coalesce(a."denied_reason", CASE
-      WHEN a."status" = 'denied' AND a."approved_by" IS NOT NULL THEN 'human'
-      WHEN a."status" = 'denied' THEN 'policy'
-      WHEN a."status" = 'expired' THEN 'expired'
-    END)
-WHERE a."id" IN (SELECT b."id" FROM "action_invocations" b
-                 WHERE b."mode" IS NULL OR b."mode_source" IS NULL LIMIT 5000)
-  AND (a."mode" IS NULL OR a."mode_source" IS NULL);
+WITH cursor AS (
+  SELECT c."last_id" FROM "drizzle"."__proliferate_backfill_cursors" c WHERE c."name" = 'action_invocations'
+), batch AS (
+  (SELECT k."id" FROM "action_invocations" k
+   WHERE k."id" > (SELECT cursor."last_id" FROM cursor)
+   ORDER BY k."id" LIMIT 5000)
+  UNION ALL
+  (SELECT k."id" FROM "action_invocations" k
+   WHERE NOT EXISTS (SELECT 1 FROM cursor)
+   ORDER BY k."id" LIMIT 5000)
+), filled AS (
+  UPDATE "action_invocations" AS a
+  SET "mode" = CASE a."risk_level"
+        WHEN 'read' THEN 'allow'
+        WHEN 'write' THEN 'require_approval'
+        ELSE 'deny'
+      END,
+      "mode_source" = 'inferred_default',
+      "denied_reason" = coalesce(a."denied_reason", CASE
+        WHEN a."status" = 'denied' AND a."approved_by" IS NOT NULL THEN 'human'
+        WHEN a."status" = 'denied' THEN 'policy'
+        WHEN a."status" = 'expired' THEN 'expired'
+      END)
+  WHERE a."id" IN (SELECT batch."id" FROM batch)
+    AND (a."mode" IS NULL OR a."mode_source" IS NULL)
+), moved AS (
+  INSERT INTO "drizzle"."__proliferate_backfill_cursors" ("name", "last_id")
+  SELECT 'action_invocations', batch."id" FROM batch ORDER BY batch."id" DESC LIMIT 1
+  ON CONFLICT ("name") DO UPDATE SET "last_id" = excluded."last_id"
+)
+SELECT count(*)::int AS "rows" FROM batch;
 --> statement-breakpoint
 -- triggers: pre-vNext queries filtered `enabled = true`, so a NULL already behaved as disabled;
 -- a NULL config becomes the column default.
-UPDATE "triggers" AS t
-SET "enabled" = coalesce(t."enabled", false),
-    "config" = coalesce(t."config", '{}'::jsonb)
-WHERE t."id" IN (SELECT b."id" FROM "triggers" b
-                 WHERE b."enabled" IS NULL OR b."config" IS NULL LIMIT 5000)
-  AND (t."enabled" IS NULL OR t."config" IS NULL);
+WITH cursor AS (
+  SELECT c."last_id" FROM "drizzle"."__proliferate_backfill_cursors" c WHERE c."name" = 'triggers'
+), batch AS (
+  (SELECT k."id" FROM "triggers" k
+   WHERE k."id" > (SELECT cursor."last_id" FROM cursor)
+   ORDER BY k."id" LIMIT 5000)
+  UNION ALL
+  (SELECT k."id" FROM "triggers" k
+   WHERE NOT EXISTS (SELECT 1 FROM cursor)
+   ORDER BY k."id" LIMIT 5000)
+), filled AS (
+  UPDATE "triggers" AS t
+  SET "enabled" = coalesce(t."enabled", false),
+      "config" = coalesce(t."config", '{}'::jsonb)
+  WHERE t."id" IN (SELECT batch."id" FROM batch)
+    AND (t."enabled" IS NULL OR t."config" IS NULL)
+), moved AS (
+  INSERT INTO "drizzle"."__proliferate_backfill_cursors" ("name", "last_id")
+  SELECT 'triggers', batch."id" FROM batch ORDER BY batch."id" DESC LIMIT 1
+  ON CONFLICT ("name") DO UPDATE SET "last_id" = excluded."last_id"
+)
+SELECT count(*)::int AS "rows" FROM batch;
 --> statement-breakpoint
 -- trigger_events: provider from the event's trigger (the FK guarantees one); event_type the
 -- native type, else 'unknown'; occurred_at the row's created_at, else now(); title the context's
@@ -46,28 +90,41 @@ WHERE t."id" IN (SELECT b."id" FROM "triggers" b
 -- dedup_key 'legacy:' || id where it was NULL (unique by construction; the precheck ruled out a
 -- clash); status 'skipped' where it was NULL ('queued' would run them again; NULL rows were
 -- never picked up), marked with skip_reason 'legacy_null_status' unless the row names a reason.
-UPDATE "trigger_events" AS e
-SET "provider" = coalesce(e."provider", t."provider"),
-    "event_type" = coalesce(e."event_type", e."provider_event_type", 'unknown'),
-    "occurred_at" = coalesce(e."occurred_at", e."created_at", now()),
-    "title" = coalesce(e."title", e."context" ->> 'title', e."provider_event_type", 'Untitled event'),
-    "context" = coalesce(e."context", '{}'::jsonb),
-    "dedup_key" = coalesce(e."dedup_key", 'legacy:' || e."id"),
-    "status" = coalesce(e."status", 'skipped'),
-    "skip_reason" = CASE
-      WHEN e."status" IS NULL THEN coalesce(e."skip_reason", 'legacy_null_status')
-      ELSE e."skip_reason"
-    END
-FROM "triggers" AS t
-WHERE t."id" = e."trigger_id"
-  AND e."id" IN (SELECT b."id" FROM "trigger_events" b
-                 WHERE b."provider" IS NULL OR b."event_type" IS NULL OR b."occurred_at" IS NULL
-                    OR b."title" IS NULL OR b."context" IS NULL OR b."dedup_key" IS NULL
-                    OR b."status" IS NULL
-                 LIMIT 5000)
-  AND (e."provider" IS NULL OR e."event_type" IS NULL OR e."occurred_at" IS NULL
-       OR e."title" IS NULL OR e."context" IS NULL OR e."dedup_key" IS NULL
-       OR e."status" IS NULL);
+WITH cursor AS (
+  SELECT c."last_id" FROM "drizzle"."__proliferate_backfill_cursors" c WHERE c."name" = 'trigger_events'
+), batch AS (
+  (SELECT k."id" FROM "trigger_events" k
+   WHERE k."id" > (SELECT cursor."last_id" FROM cursor)
+   ORDER BY k."id" LIMIT 5000)
+  UNION ALL
+  (SELECT k."id" FROM "trigger_events" k
+   WHERE NOT EXISTS (SELECT 1 FROM cursor)
+   ORDER BY k."id" LIMIT 5000)
+), filled AS (
+  UPDATE "trigger_events" AS e
+  SET "provider" = coalesce(e."provider", t."provider"),
+      "event_type" = coalesce(e."event_type", e."provider_event_type", 'unknown'),
+      "occurred_at" = coalesce(e."occurred_at", e."created_at", now()),
+      "title" = coalesce(e."title", e."context" ->> 'title', e."provider_event_type", 'Untitled event'),
+      "context" = coalesce(e."context", '{}'::jsonb),
+      "dedup_key" = coalesce(e."dedup_key", 'legacy:' || e."id"),
+      "status" = coalesce(e."status", 'skipped'),
+      "skip_reason" = CASE
+        WHEN e."status" IS NULL THEN coalesce(e."skip_reason", 'legacy_null_status')
+        ELSE e."skip_reason"
+      END
+  FROM "triggers" AS t
+  WHERE e."id" IN (SELECT batch."id" FROM batch)
+    AND t."id" = e."trigger_id"
+    AND (e."provider" IS NULL OR e."event_type" IS NULL OR e."occurred_at" IS NULL
+         OR e."title" IS NULL OR e."context" IS NULL OR e."dedup_key" IS NULL
+         OR e."status" IS NULL)
+), moved AS (
+  INSERT INTO "drizzle"."__proliferate_backfill_cursors" ("name", "last_id")
+  SELECT 'trigger_events', batch."id" FROM batch ORDER BY batch."id" DESC LIMIT 1
+  ON CONFLICT ("name") DO UPDATE SET "last_id" = excluded."last_id"
+)
+SELECT count(*)::int AS "rows" FROM batch;
 --> statement-breakpoint
 -- Hand-written (sheet §5.2, I-23 design A): carry secret_bundles forward. 0003 runs these two
 -- statements again, under locks that stop writes to secret_bundles and secrets, in the
@@ -143,3 +200,8 @@ ORDER BY f.configuration_id, s.id
 ON CONFLICT ("configuration_id", "secret_id") DO UPDATE
 SET "secret_file_id" = excluded."secret_file_id"
 WHERE "configuration_secrets"."secret_file_id" IS DISTINCT FROM excluded."secret_file_id";
+--> statement-breakpoint
+-- The backfills are done: their cursors go (a rerun that finds no cursor walks the tables once
+-- more and rewrites nothing). The table is this file's own bookkeeping, read by no client.
+-- squawk-ignore ban-drop-table
+DROP TABLE IF EXISTS "drizzle"."__proliferate_backfill_cursors";

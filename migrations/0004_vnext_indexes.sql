@@ -12,6 +12,13 @@
 -- old partial index kept the non-NULL ones unique (0001's precheck ruled out a clash with the
 -- legacy keys), so the build cannot meet a duplicate.
 CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "trigger_events_trigger_id_dedup_key_key" ON "trigger_events" USING btree ("trigger_id","dedup_key");--> statement-breakpoint
+-- Drift D3 (P26, I-30): some databases have this index from an unjournaled pre-vNext file (its
+-- predicate followed 0001's column rename); the others get it here, built concurrently, where
+-- drizzle-kit put it in 0001 (a build there would block writes to secrets for as long as it
+-- takes). The precheck ruled out duplicate organization-wide keys before 0001, and the secrets
+-- that vNext writers added since are checked by the build itself: a duplicate fails it, naming
+-- the key, and the rerun after the fix drops the INVALID index and builds it again.
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "secrets_org_key_unique_when_org_wide" ON "secrets" USING btree ("organization_id","key") WHERE repo_id IS NULL AND configuration_id IS NULL;--> statement-breakpoint
 -- Idempotent session creation per organization. Every key is NULL at this point, so the index
 -- starts empty.
 CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "idx_sessions_idempotency" ON "sessions" USING btree ("organization_id","idempotency_key") WHERE idempotency_key IS NOT NULL;--> statement-breakpoint

@@ -39,16 +39,22 @@ Deno.test("adoption: the full 25-row history is adopted and upgrades to a fresh 
       const batches = events.filter((e) => e.kind === "batch");
       assert.ok(batches.length > 0 && batches.every((e) => e.tag === "0002_vnext_backfill"));
       const lastBatches = batches.filter((e, i) => batches[i + 1]?.statement !== e.statement);
+      const backfillStatements = ALL_MIGRATIONS.find((e) => e.tag === "0002_vnext_backfill")!
+        .statements.filter((s) => s.trim() !== "").length;
       assert.deepEqual(
         lastBatches.map((e) => [e.statement, e.rows]),
-        [1, 2, 3, 4, 5].map((n) => [n, 0]),
+        Array.from({ length: backfillStatements }, (_, i) => [i + 1, 0]),
       );
       assert.deepEqual(
-        events.filter((e) => e.kind !== "batch").map((e) => `${e.kind} ${e.tag}`),
+        events.filter((e) => e.kind !== "batch").map((e) =>
+          e.kind === "precheck" ? `precheck ${e.stage} ${e.findings}` : `${e.kind} ${e.tag}`
+        ),
         [
+          "precheck before 0",
           `start ${UPGRADE_TAGS[0]}`,
           "adopted 0000_baseline",
           `end ${UPGRADE_TAGS[0]}`,
+          "precheck after 0",
           ...UPGRADE_TAGS.slice(1).flatMap((tag) => [`start ${tag}`, `end ${tag}`]),
         ],
       );
@@ -196,9 +202,10 @@ Deno.test("adoption: a history row older than the baseline that is not the platf
 Deno.test("adoption: a refusal by 0001's precheck leaves no adoption row", async () => {
   await using db = await prevnextDatabase();
   await db.sql`update sessions set status = 'bogus' where id = ${db.seed.sessions.cli}`;
-  await assertRefusedUnchanged(db, "statement", [
-    /^0001_vnext_expand failed: /,
+  await assertRefusedUnchanged(db, "precheck", [
+    /^0001_vnext_expand precheck: sessions\.status holds 'bogus'/,
     "sessions_status_check",
+    "nothing was changed",
   ]);
   await db.sql`update sessions set status = 'stopped' where id = ${db.seed.sessions.cli}`;
   const report = await migrate({ url: db.url });

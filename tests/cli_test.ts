@@ -710,3 +710,42 @@ Deno.test("cli: deno task db:migrate runs the CLI's migrate and prints no passwo
     assert.ok(!stdout.includes(`:${form}@`) && !stderr.includes(`:${form}@`), "password printed");
   }
 });
+
+Deno.test("cli: migrate --before-expand runs the command between the precheck and 0001", async (t) => {
+  await using db = await preVNext();
+  const recorded = async () => {
+    const [{ n }] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from drizzle.__drizzle_migrations`;
+    return n;
+  };
+  const before = await recorded();
+  await t.step("a command that fails: exit 2, nothing changed", async () => {
+    const run = await cli(["migrate", "--url", db.url, "--before-expand", "echo busy; exit 3"]);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stdout, /before-expand: busy/);
+    assert.match(
+      run.stderr,
+      /--before-expand "echo busy; exit 3" exited with code 3.*nothing was changed/,
+    );
+    assert.equal(await recorded(), before);
+  });
+  await t.step("an empty command: exit 1", async () => {
+    const run = await cli(["migrate", "--url", db.url, "--before-expand", " "]);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stderr, /--before-expand needs a command/);
+  });
+  await t.step("a command that succeeds: it runs after the precheck, before 0001", async () => {
+    const run = await cli(["migrate", "--url", db.url, "--before-expand", "echo writers stopped"]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const at = (pattern: RegExp) => run.stdout.split("\n").findIndex((line) => pattern.test(line));
+    const order = [
+      at(/^0001_vnext_expand: precheck before it, read-only: nothing to refuse/),
+      at(/^before-expand: writers stopped$/),
+      at(/^0001_vnext_expand: started/),
+      at(/^0001_vnext_expand: done/),
+      at(/^0001_vnext_expand: precheck after it, read-only: nothing to refuse/),
+      at(/^0002_vnext_backfill: started/),
+    ];
+    assert.ok(order.every((n, i) => n >= 0 && (i === 0 || n > order[i - 1])), run.stdout);
+  });
+});

@@ -325,8 +325,8 @@ poolerTest("a refused upgrade changes nothing, and the fixed rerun completes", a
 
   await rejectsWithReason(
     migrateThrough(bouncer, db.name),
-    "statement",
-    /(?=.*sessions_status_check)(?=.*bogus)/,
+    "precheck",
+    /(?=.*sessions_status_check)(?=.*bogus)(?=.*nothing was changed)/,
   );
   assert.deepEqual(await everyRow(db.sql), rowsBefore, "no row of any table may change");
   assertCatalogEquals(await introspectCatalog(db.sql), catalogBefore, "the catalog changed");

@@ -1,8 +1,9 @@
 /**
  * An upgrade that meets a legacy value the vNext constraints forbid aborts as a whole: the
- * runner names the table, column and value, and the database is left exactly as it was — same
- * catalog, same rows byte for byte, only migration 0000 recorded. Once the value is fixed, the
- * same upgrade completes.
+ * runner's online precheck names the table, column and value, and the database is left exactly
+ * as it was — same catalog, same rows byte for byte, only migration 0000 recorded. 0001 applied
+ * as a plain file refuses the same value itself. Once the value is fixed, the same upgrade
+ * completes.
  */
 import assert from "node:assert/strict";
 import type postgres from "postgres";
@@ -279,7 +280,7 @@ const ILLEGAL_VALUES: IllegalValue[] = [
       sql`update secrets set bundle_id = ${s.bundles[0].id} where id = ${s.secrets.inBundles[0]}`,
   },
   {
-    // Drift D3 is missing from a journaled baseline, so 0001 builds the index and needs the
+    // Drift D3 is missing from a journaled baseline, so 0004 builds the index and needs the
     // organization-wide keys to be distinct already.
     table: "secrets",
     column: "key",
@@ -360,38 +361,66 @@ Deno.test("vNext atomic upgrade: an illegal legacy value aborts everything, a fi
         const dataBefore = await dataSnapshot(sql);
         assert.deepEqual(await recordedHashes(sql), [BASELINE_MIGRATIONS[0].hash]);
 
+        // The runner's online precheck (a read-only snapshot, before 0001) refuses first.
         await assert.rejects(migrate({ url: db.url, migrations: ALL_MIGRATIONS }), (error) => {
           assert.ok(error instanceof MigrationError, `not a MigrationError: ${String(error)}`);
-          const server = serverError(error);
+          assert.equal(error.reason, "precheck", error.message);
           assert.deepEqual(
-            [server.code, server.table_name, server.column_name, server.constraint_name],
-            [illegal.code, illegal.table, illegal.column, illegal.constraint],
-            `SQLSTATE, table, column and constraint of: ${server.message}`,
+            error.findings.map((f) => [f.table, f.column]),
+            [[illegal.table, illegal.column]],
+            error.message,
           );
-          const said = [server.message, server.detail ?? ""].join(" ");
           const named = [
-            illegal.table,
-            illegal.column,
+            `${illegal.table}.${illegal.column}`,
             ...(illegal.constraint ? [illegal.constraint] : []),
-            ...(illegal.value ? [illegal.value] : []),
+            ...(illegal.value && illegal.code !== "55000" ? [illegal.value] : []),
+            "nothing was changed",
           ];
           for (const word of named) {
-            assert.ok(
-              said.includes(word),
-              `the error must name ${word}; it said: ${said.trim()}`,
-            );
+            assert.ok(error.message.includes(word), `must name ${word}: ${error.message}`);
           }
-          assert.ok(error.message.includes(server.message), "the runner passes the message on");
           return true;
         });
+        const unchanged = async (what: string) => {
+          assert.deepEqual(await catalogSnapshot(sql), catalogBefore, `${what}: catalog`);
+          assert.deepEqual(await dataSnapshot(sql), dataBefore, `${what}: rows`);
+          assert.deepEqual(
+            await recordedHashes(sql),
+            [BASELINE_MIGRATIONS[0].hash],
+            `${what}: only 0000 may be recorded`,
+          );
+        };
+        await unchanged("after the runner's refusal");
 
-        assert.deepEqual(await catalogSnapshot(sql), catalogBefore, "the catalog must not change");
-        assert.deepEqual(await dataSnapshot(sql), dataBefore, "no row may change");
-        assert.deepEqual(
-          await recordedHashes(sql),
-          [BASELINE_MIGRATIONS[0].hash],
-          "only 0000 may be recorded",
+        // 0001 applied as a plain file (psql, drizzle-kit) runs its own locked precheck.
+        const expand = ALL_MIGRATIONS[BASELINE_MIGRATIONS.length];
+        await assert.rejects(
+          sql.begin(async (tx) => {
+            for (const statement of expand.statements) {
+              if (statement.trim() !== "") await tx.unsafe(statement);
+            }
+          }),
+          (error) => {
+            const server = serverError(error);
+            assert.deepEqual(
+              [server.code, server.table_name, server.column_name, server.constraint_name],
+              [illegal.code, illegal.table, illegal.column, illegal.constraint],
+              `SQLSTATE, table, column and constraint of: ${server.message}`,
+            );
+            const said = [server.message, server.detail ?? ""].join(" ");
+            const named = [
+              illegal.table,
+              illegal.column,
+              ...(illegal.constraint ? [illegal.constraint] : []),
+              ...(illegal.value ? [illegal.value] : []),
+            ];
+            for (const word of named) {
+              assert.ok(said.includes(word), `the error must name ${word}; it said: ${said}`);
+            }
+            return true;
+          },
         );
+        await unchanged("after 0001's own refusal");
 
         await illegal.fix(sql, seed);
         const report = await migrate({ url: db.url, migrations: ALL_MIGRATIONS });

@@ -2,9 +2,12 @@
  * The vNext upgrade while writers go on: between `0001_vnext_expand` and the backfill, a write
  * to a legacy row (an update, or an insert in the pre-vNext shape) passes the NOT VALID checks
  * 0001 added, because 0001's triggers fill the row's vNext values as 0002 would; 0003 drops the
- * triggers, so the upgraded catalog is the fresh install's.
+ * triggers, so the upgraded catalog is the fresh install's. The runner prechecks online before
+ * 0001, calls `beforeExpand` (stop the pre-vNext writers) and prechecks again once 0001 is
+ * committed, for rows written in between.
  */
 import assert from "node:assert/strict";
+import type postgres from "postgres";
 import { expectedCatalog, migrate, MigrationError } from "../migrate/mod.ts";
 import { assertCatalogEquals, introspectCatalog } from "./_catalog.ts";
 import { ALL_MIGRATIONS, connect, freshDatabase } from "./_db.ts";
@@ -90,7 +93,7 @@ Deno.test("vNext online: a backfill killed mid-way is finished by the rerun, bat
         migrations: ALL_MIGRATIONS,
         onProgress: (event) => {
           if (event.kind === "start" && event.tag === "0002_vnext_backfill") pid = event.backendPid;
-          if (event.kind === "batch" && event.statement === 1 && event.batch === 2 && !killed) {
+          if (event.kind === "batch" && event.statement === 2 && event.batch === 2 && !killed) {
             killed = true;
             killer`select pg_terminate_backend(${pid})`.catch(() => {});
           }
@@ -116,11 +119,12 @@ Deno.test("vNext online: a backfill killed mid-way is finished by the rerun, bat
     url: db.url,
     migrations: ALL_MIGRATIONS,
     onProgress: (event) => {
-      if (event.kind === "batch" && event.statement === 1) batches.push(event.rows);
+      if (event.kind === "batch" && event.statement === 2) batches.push(event.rows);
     },
   });
   assert.deepEqual(report.applied, ALL_MIGRATIONS.slice(EXPAND + 1).map((m) => m.tag));
-  assert.equal(batches.reduce((a, b) => a + b, 0), left, "the rerun touches only what was left");
+  // The rerun goes on after the cursor of the last committed batch: it reads only the rest.
+  assert.equal(batches.reduce((a, b) => a + b, 0), left, "the rerun reads only what was left");
   assert.ok(batches.every((rows) => rows <= 5_000));
   const [{ unfilled }] = await sql<{ unfilled: number }[]>`
     select count(*)::int as unfilled from action_invocations
@@ -128,4 +132,93 @@ Deno.test("vNext online: a backfill killed mid-way is finished by the rerun, bat
                                 when 'write' then 'require_approval' else 'deny' end
        or mode_source is distinct from 'inferred_default'`;
   assert.equal(unfilled, 0);
+  const [{ cursors }] = await sql<{ cursors: string | null }[]>`
+    select to_regclass('drizzle.__proliferate_backfill_cursors')::text as cursors`;
+  assert.equal(cursors, null, "0002 drops its cursor table");
 });
+
+Deno.test("vNext online: the precheck runs before beforeExpand, which runs once, before 0001", async () => {
+  await using db = await freshDatabase({ migrations: "baseline" });
+  await seedBaseline(db.sql);
+  const seen: string[] = [];
+  const report = await migrate({
+    url: db.url,
+    migrations: ALL_MIGRATIONS,
+    beforeExpand: () => {
+      seen.push("beforeExpand");
+    },
+    onProgress: (event) => {
+      if (event.kind === "precheck") seen.push(`precheck ${event.stage} ${event.findings}`);
+      if (event.kind === "start" && event.index <= 2) seen.push(`start ${event.tag}`);
+    },
+  });
+  assert.equal(report.applied.length, ALL_MIGRATIONS.length - EXPAND);
+  assert.deepEqual(seen, [
+    "precheck before 0",
+    "beforeExpand",
+    "start 0001_vnext_expand",
+    "precheck after 0",
+    "start 0002_vnext_backfill",
+  ]);
+});
+
+Deno.test("vNext online: a beforeExpand that throws stops the run with nothing changed", async () => {
+  await using db = await freshDatabase({ migrations: "baseline" });
+  await seedBaseline(db.sql);
+  const before = await recordedCount(db.sql);
+  await assert.rejects(
+    migrate({
+      url: db.url,
+      migrations: ALL_MIGRATIONS,
+      beforeExpand: () => {
+        throw new Error("writers still running");
+      },
+    }),
+    (error) => {
+      assert.ok(error instanceof MigrationError, String(error));
+      assert.equal(error.reason, "aborted");
+      assert.match(error.message, /writers still running.*nothing was changed/);
+      return true;
+    },
+  );
+  assert.equal(await recordedCount(db.sql), before);
+  const [{ renamed }] = await db.sql<{ renamed: string | null }[]>`
+    select to_regclass('public.configurations')::text as renamed`;
+  assert.equal(renamed, null);
+});
+
+Deno.test("vNext online: a row a writer changes after the precheck stops the run after 0001, and the rerun goes on", async () => {
+  await using db = await freshDatabase({ migrations: "baseline" });
+  const sql = db.sql;
+  const seed = await seedBaseline(sql);
+  // A pre-vNext writer that is not stopped in time writes a value the precheck would refuse.
+  const late = () => sql`update sessions set status = 'archived' where id = ${seed.sessions.cli}`;
+  await assert.rejects(
+    migrate({
+      url: db.url,
+      migrations: ALL_MIGRATIONS,
+      beforeExpand: async () => void await late(),
+    }),
+    (error) => {
+      assert.ok(error instanceof MigrationError, String(error));
+      assert.equal(error.reason, "precheck", error.message);
+      assert.deepEqual(error.applied, ["0001_vnext_expand"]);
+      assert.deepEqual(error.findings.map((f) => f.rowIds), [[seed.sessions.cli]]);
+      assert.match(
+        error.message,
+        /^0001_vnext_expand is applied, but rows changed while it was prechecked: sessions\.status holds 'archived', which sessions_status_check does not allow/,
+      );
+      return true;
+    },
+  );
+  assert.equal(await recordedCount(sql), EXPAND + 1, "0001 stays applied, nothing later ran");
+  await sql`update sessions set status = 'stopped' where id = ${seed.sessions.cli}`;
+  const report = await migrate({ url: db.url, migrations: ALL_MIGRATIONS });
+  assert.deepEqual(report.applied, ALL_MIGRATIONS.slice(EXPAND + 1).map((m) => m.tag));
+});
+
+async function recordedCount(sql: postgres.Sql): Promise<number> {
+  const [{ n }] = await sql<{ n: number }[]>`
+    select count(*)::int as n from drizzle.__drizzle_migrations`;
+  return n;
+}
