@@ -49,12 +49,7 @@
  *
  * @module
  */
-import {
-  migrate,
-  type MigrateOptions,
-  type MigrationProgress,
-  runsInBatches,
-} from "../migrate/mod.ts";
+import { EXPAND_TAG, migrate, type MigrationProgress, runsInBatches } from "../migrate/mod.ts";
 import type { MigrationEntry } from "../migrate/types.ts";
 import { migrations as bundled } from "../migrations/bundle.ts";
 import { type BaselineSizes, baselineSizes, loadBaseline } from "./_baseline_data.ts";
@@ -98,14 +93,6 @@ export const AFTER_MS = 2_000;
 const TARGET_MS = 1_000;
 /** Largest growth from scale 1 to the largest size that still meets the target. */
 const TARGET_GROWTH = 0.2;
-/** The migration before which pre-vNext writers stop and after which vNext writers start. */
-const EXPAND_TAG = "0001_vnext_expand";
-
-/**
- * Whether `migrate()` calls `beforeExpand` itself. Until it does, the benchmark calls it right
- * before `migrate()` (the window then also covers the runner's own start).
- */
-const RUNNER_CALLS_BEFORE_EXPAND = false;
 
 /** The large tables, by their vNext names, and the pre-vNext name of each. */
 const LARGE_TABLES: readonly {
@@ -121,16 +108,8 @@ const LARGE_TABLES: readonly {
   { label: "configurations", before: "prebuilds", rows: (z) => z.prebuilds },
 ];
 
-/** The precheck progress event the runner reports around its online precheck. */
-interface PrecheckProgress {
-  kind: "precheck";
-  stage: "before" | "after";
-  findings: number;
-  elapsedMs: number;
-}
-
-/** What the runner reports, including the precheck events. */
-type Progress = MigrationProgress | PrecheckProgress;
+/** The event the runner reports after each of its online prechecks around 0001. */
+type PrecheckProgress = Extract<MigrationProgress, { kind: "precheck" }>;
 
 /** Options of {@linkcode runOnline}. */
 export interface OnlineOptions {
@@ -338,7 +317,7 @@ async function upgradeOnline(
     run.window = { requested, start };
     log(`  pre-vNext writers stopped (drained in ${ms(start - requested)} ms)`);
   };
-  const onProgress = (event: Progress) => {
+  const onProgress = (event: MigrationProgress) => {
     switch (event.kind) {
       case "start": {
         sampler.watch(event.backendPid);
@@ -412,8 +391,7 @@ async function upgradeOnline(
     await delay(WARMUP_MS);
     migrateStarted = performance.now();
     try {
-      if (!RUNNER_CALLS_BEFORE_EXPAND) await beforeExpand();
-      await migrate({ url, migrations: all, onProgress, beforeExpand } as MigrateOptions);
+      await migrate({ url, migrations: all, onProgress, beforeExpand });
     } catch (error) {
       run.failure = describeError(error);
       log(`  migrate() failed: ${run.failure}`);
@@ -584,10 +562,9 @@ function render(runs: readonly SizeRun[], rate: number): string[] {
     `trigger_events and triggers). Pre-vNext writers stop in \`beforeExpand\`, vNext writers ` +
     `start at the commit of ${EXPAND_TAG}; a probe per large table writes one row every ` +
     `${PROBE_INTERVAL_MS} ms; \`pg_locks\` is sampled every ${SAMPLE_INTERVAL_MS} ms for the ` +
-    `runner's backends. All figures in ms unless marked.` +
-    (RUNNER_CALLS_BEFORE_EXPAND ? "" : " The runner does not call `beforeExpand` yet: the " +
-      "benchmark stops the writers right before `migrate()`, so the window also covers the " +
-      "runner's start and every precheck."),
+    `runner's backends. The runner calls \`beforeExpand\` once its read-only precheck of ` +
+    `${EXPAND_TAG} passed: the window is little more than ${EXPAND_TAG} itself. All figures in ms unless ` +
+    `marked.`,
     "",
     ...table(
       [
@@ -715,19 +692,27 @@ function renderSize(run: SizeRun): string[] {
     ...table(
       ["step", "started (s after migrate() was called)", "time", "retries"],
       [
-        ...run.prechecks.map((precheck) => [
-          `precheck (${precheck.stage}), ${precheck.findings} finding(s)`,
-          (precheck.at / 1000).toFixed(2),
-          ms(precheck.elapsedMs),
-          "–",
-        ]),
-        ...run.migrations.map((timing) => [
-          timing.tag,
-          (timing.startedAt / 1000).toFixed(2),
-          timing.elapsedMs === undefined ? "not committed" : ms(timing.elapsedMs),
-          String(timing.retries),
-        ]),
-      ],
+        ...run.prechecks.map((precheck) => ({
+          at: precheck.at - precheck.elapsedMs,
+          cells: [
+            `online precheck ${precheck.stage} ${precheck.tag}, ${precheck.findings} finding(s)`,
+            ms(precheck.elapsedMs),
+            "–",
+          ],
+        })),
+        ...run.migrations.map((timing) => ({
+          at: timing.startedAt,
+          cells: [
+            timing.tag,
+            timing.elapsedMs === undefined ? "not committed" : ms(timing.elapsedMs),
+            String(timing.retries),
+          ],
+        })),
+      ].sort((x, y) => x.at - y.at).map(({ at, cells }) => [
+        cells[0],
+        (at / 1000).toFixed(2),
+        ...cells.slice(1),
+      ]),
     ),
     "",
   );
@@ -772,38 +757,54 @@ function renderSize(run: SizeRun): string[] {
       "",
     );
   }
+  // Per migration and table: the longest sampled span and, for the large tables, the longest
+  // probe that began while that migration ran.
   const perMigration = new Map<
     string,
-    { tag: string; name: string; longest: LockSpan; n: number }
+    { tag: string; name: string; longest?: LockSpan; n: number; probe?: number }
   >();
-  for (const span of run.spans) {
-    const key = `${span.tag}\u0000${span.oid}`;
-    const known = perMigration.get(key);
-    if (!known) {
-      const name = spans.find((longest) => longest.span.oid === span.oid)?.name ?? span.table;
-      perMigration.set(key, { tag: span.tag, name, longest: span, n: 1 });
-      continue;
+  const entryOf = (tag: string, oid: number, fallback: string) => {
+    const key = `${tag}\u0000${oid}`;
+    let entry = perMigration.get(key);
+    if (!entry) {
+      const name = spans.find((longest) => longest.span.oid === oid)?.name ?? fallback;
+      entry = { tag, name, n: 0 };
+      perMigration.set(key, entry);
     }
-    known.n++;
-    if (span.end - span.start > known.longest.end - known.longest.start) known.longest = span;
+    return entry;
+  };
+  const spanMs = (span?: LockSpan) => span ? span.end - span.start : 0;
+  for (const span of run.spans) {
+    const entry = entryOf(span.tag, span.oid, span.table);
+    entry.n++;
+    if (spanMs(span) > spanMs(entry.longest)) entry.longest = span;
   }
+  for (const figures of run.tables) {
+    for (const record of run.probes.get(figures.label) ?? []) {
+      if (!run.migrations.some((timing) => timing.tag === record.tag)) continue;
+      const entry = entryOf(record.tag, figures.oid, figures.label);
+      entry.probe = Math.max(entry.probe ?? 0, record.ms);
+    }
+  }
+  const order = new Map(run.migrations.map((timing, index) => [timing.tag, index]));
   if (perMigration.size > 0) {
     lines.push(
-      "<details><summary>Write-blocking locks per migration and table (sampled)</summary>",
+      "<details><summary>Write blocking per migration and table</summary>",
       "",
       ...table(
-        ["migration", "table", "strongest mode", "longest span", "spans"],
+        ["migration", "table", "strongest mode", "longest span, sampled", "spans", "probed wait"],
         [...perMigration.values()]
           .sort((a, b) =>
-            a.tag.localeCompare(b.tag) ||
-            (b.longest.end - b.longest.start) - (a.longest.end - a.longest.start)
+            (order.get(a.tag) ?? -1) - (order.get(b.tag) ?? -1) ||
+            Math.max(spanMs(b.longest), b.probe ?? 0) - Math.max(spanMs(a.longest), a.probe ?? 0)
           )
           .map((entry) => [
             entry.tag,
             entry.name,
-            entry.longest.mode.replace(/Lock$/, ""),
-            ms(entry.longest.end - entry.longest.start),
+            entry.longest ? entry.longest.mode.replace(/Lock$/, "") : "–",
+            entry.longest ? ms(spanMs(entry.longest)) : "–",
             String(entry.n),
+            entry.probe === undefined ? "–" : ms(entry.probe),
           ]),
       ),
       "",
@@ -818,10 +819,13 @@ function renderSize(run: SizeRun): string[] {
   if (statements.length > 0) {
     lines.push(
       "Backfill batches: each batch holds its rows' locks for its whole transaction, so the " +
-        "longest batch is the longest a write to one of its rows can wait.",
+        "longest batch is the longest a write to one of its rows can wait (an INSERT into a " +
+        "new table locks only the rows it writes, and KEY SHARE on the rows they reference, " +
+        "which no UPDATE that keeps the key waits for). Rows reported: what each batch " +
+        "reported to the runner (the keys a keyset batch read, the rows an INSERT wrote).",
       "",
       ...table(
-        ["statement", "batches", "rows", "total time", "longest batch", "p99 batch"],
+        ["statement", "batches", "rows reported", "total time", "longest batch", "p99 batch"],
         statements.map((key) => {
           const [tag, number] = key.split("#");
           const batches = run.batches.filter((batch) =>
