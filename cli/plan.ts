@@ -1,8 +1,8 @@
 /**
  * `plan`: a dry run of `migrate`. What it would do, file by file (adopt the baseline, apply each
  * pending file), every precheck it would run with what each finds, and an estimate of the work
- * from the table sizes: the rows the 0002 backfill touches, the indexes 0003 and 0004 build, the
- * constraints 0003 validates.
+ * from the table sizes: the rows the 0002 backfill touches and the constraints it validates, the
+ * indexes 0004 builds.
  *
  * Everything runs in one `BEGIN READ ONLY` transaction of plain `SELECT`s (ACCESS SHARE locks
  * only: reads and writes of every table go on), so `plan` is safe on production at any time.
@@ -183,7 +183,7 @@ export async function plan(db: Database, entries: readonly MigrationEntry[]): Pr
         !bundlesChecked && sizes.has("secret_bundles") && sizes.has("configuration_repos") &&
         /^INSERT INTO "secret_files"/m.test(entry.statements.join("\n"))
       ) {
-        // After 0001 (which ran these checks itself): 0002 and 0003 refuse the same bundles.
+        // After 0001: the runner's check before 0002 refuses the same bundles.
         bundlesChecked = true;
         const findings = [
           ...await bundlesWithoutConfiguration(tx, "configuration_repos"),

@@ -277,7 +277,7 @@ export async function duplicateOrgWideSecrets(
 /**
  * Events without a dedup key whose trigger already has an event with the key the backfill
  * would give them (`'legacy:' || id`), which `trigger_events_trigger_id_dedup_key_key` (built
- * by 0003) does not allow.
+ * by 0004) does not allow.
  */
 export async function legacyDedupKeyCollisions(
   sql: postgres.Sql | postgres.TransactionSql,
@@ -306,9 +306,9 @@ export async function legacyDedupKeyCollisions(
 /**
  * Bundles with a target path whose organization has no configuration linked through its repos
  * (`prebuild_repos`, named `configuration_repos` once 0001 ran): their file would have no
- * configuration to go to, so `0001_vnext_expand` (and `0003_vnext_contract`, for bundles
- * written after 0002) refuses them rather than drop their path and membership. `repoLinks`
- * names the link table as the database has it.
+ * configuration to go to, so the upgrade refuses them (before 0001, and after it for a bundle
+ * written in between) rather than drop their path and membership. `repoLinks` names the link
+ * table as the database has it.
  */
 export async function bundlesWithoutConfiguration(
   sql: postgres.Sql | postgres.TransactionSql,

@@ -2,7 +2,8 @@
 -- answered as renames), then edited by hand; each edit says why. The runner applies this file in
 -- one transaction of its own, so an error anywhere leaves the database exactly as it was.
 -- Order: read-only precheck, renames, the sessions FK swap, new tables, new columns, drift objects,
--- then the new CHECKs as NOT VALID (validated by 0003_vnext_contract without blocking writes).
+-- then the new CHECKs as NOT VALID (validated at the end of 0002_vnext_backfill without blocking
+-- writes).
 -- Nothing here scans or writes rows after the first ACCESS EXCLUSIVE lock, so those locks are
 -- held for milliseconds: the backfills and the secret_bundles carry-forward are in
 -- 0002_vnext_backfill, the drops of secret_bundles and action_grants at the end of 0003.
@@ -80,7 +81,7 @@ BEGIN
      WHERE NOT (si.status IN ('active', 'revoked'))
      LIMIT 1)
     UNION ALL
-    -- Every bundle with a target_path becomes secret_files (0002, and 0003 for later ones), so
+    -- Every bundle with a target_path becomes secret_files (0002), so
     -- its path must be one that secret_files_path_check accepts (relative, no drive letter, no
     -- '..' segment).
     (SELECT 'secret_bundles', 'target_path', quote_nullable(b.target_path),
@@ -229,7 +230,7 @@ END
 $not_null_names$;
 --> statement-breakpoint
 -- Hand-written (P18, I-28): the one FK whose behaviour changes, CASCADE → SET NULL. Added NOT
--- VALID (no scan of sessions here, under this transaction's locks); 0003 validates it.
+-- VALID (no scan of sessions here, under this transaction's locks); 0002 validates it at its end.
 ALTER TABLE "sessions" DROP CONSTRAINT "sessions_prebuild_id_fkey";--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_configuration_id_fkey" FOREIGN KEY ("configuration_id") REFERENCES "public"."configurations"("id") ON DELETE set null ON UPDATE no action NOT VALID;--> statement-breakpoint
 CREATE TABLE "configuration_secrets" (
@@ -377,7 +378,7 @@ CREATE TABLE IF NOT EXISTS "sandbox_base_snapshots" (
 CREATE INDEX IF NOT EXISTS "idx_sandbox_base_snapshots_status" ON "sandbox_base_snapshots" USING btree ("status");--> statement-breakpoint
 CREATE UNIQUE INDEX IF NOT EXISTS "idx_sandbox_base_snapshots_version_provider_app" ON "sandbox_base_snapshots" USING btree ("version_key","provider","modal_app_name");--> statement-breakpoint
 -- Hand-edited: every new CHECK on an existing table is added NOT VALID: new and updated rows are
--- checked from now on, existing rows were checked by the precheck above, and 0003 validates
+-- checked from now on, existing rows were checked by the precheck above, and 0002 validates
 -- them without blocking writes (VALIDATE takes SHARE UPDATE EXCLUSIVE).
 ALTER TABLE "action_invocations" ADD CONSTRAINT "action_invocations_mode_check" CHECK (mode = ANY (ARRAY['allow'::text, 'deny'::text, 'require_approval'::text])) NOT VALID;--> statement-breakpoint
 ALTER TABLE "action_invocations" ADD CONSTRAINT "action_invocations_mode_source_check" CHECK (mode_source = ANY (ARRAY['automation_override'::text, 'org_default'::text, 'inferred_default'::text])) NOT VALID;--> statement-breakpoint
@@ -397,8 +398,8 @@ ALTER TABLE "slack_installations" ADD CONSTRAINT "slack_installations_status_che
 ALTER TABLE "triggers" ADD CONSTRAINT "triggers_trigger_type_check" CHECK (trigger_type = ANY (ARRAY['webhook'::text, 'polling'::text])) NOT VALID;--> statement-breakpoint
 -- Hand-written: temporary NOT NULL guards for every column that 0003 makes NOT NULL. Adding a
 -- CHECK takes ACCESS EXCLUSIVE and keeps it until commit; here these tables are locked that way
--- anyway (ADD COLUMN), so 0003 only has to VALIDATE them (SHARE UPDATE EXCLUSIVE, writes go on)
--- before SET NOT NULL, which then skips its scan (PostgreSQL >= 12), and drop them. From now on
+-- anyway (ADD COLUMN), so 0002 only has to VALIDATE them (SHARE UPDATE EXCLUSIVE, writes go on)
+-- before 0003's SET NOT NULL, which then skips its scan (PostgreSQL >= 12), and drops them. Now
 -- a row without these values is refused: the writers must be the vNext code. drizzle-kit put
 -- the SET NOT NULLs, the dedup unique constraint (with the drop of idx_trigger_events_dedup) and
 -- idx_sessions_idempotency here; the SET NOT NULLs moved to 0003, after the backfill and the
@@ -476,3 +477,33 @@ $fill$;
 --> statement-breakpoint
 CREATE TRIGGER "vnext_fill_legacy_row" BEFORE INSERT OR UPDATE ON "trigger_events"
   FOR EACH ROW EXECUTE FUNCTION "vnext_fill_trigger_event"();
+--> statement-breakpoint
+-- Hand-written: from here until 0003 drops them, the bundles are frozen: 0002 carries
+-- secret_bundles into secret_files and configuration_secrets once, so a new bundle, a change to
+-- what a bundle carries (its organization, name, description, target_path) or a secret moved into
+-- a bundle would be lost by the drop. Such a write is refused, naming itself; vNext writers never
+-- make one (their schema has no bundles), and pre-vNext writers are stopped before this file.
+-- Deletes go on (a bundle deleted with its organization is not carried, and needs not be), and
+-- so do the foreign keys' own updates (created_by and bundle_id set to NULL). A freeze instead of
+-- a second carry-forward under lock in 0003 keeps 0003's write-blocking locks catalog-only.
+CREATE FUNCTION "vnext_freeze_bundles"() RETURNS trigger LANGUAGE plpgsql AS $freeze$
+BEGIN
+  RAISE EXCEPTION '% on %: secret bundles are read-only during the vNext upgrade, from 0001_vnext_expand until 0003_vnext_contract drops them (0002_vnext_backfill carries them into secret_files and configuration_secrets)',
+    TG_OP, TG_TABLE_NAME
+    USING ERRCODE = 'object_not_in_prerequisite_state', TABLE = TG_TABLE_NAME,
+          HINT = 'Write secret_files and configuration_secrets, the vNext tables, instead.';
+END
+$freeze$;
+--> statement-breakpoint
+CREATE TRIGGER "vnext_freeze_bundles" BEFORE INSERT OR UPDATE OF "organization_id", "name", "description", "target_path" ON "secret_bundles"
+  FOR EACH ROW EXECUTE FUNCTION "vnext_freeze_bundles"();
+--> statement-breakpoint
+CREATE TRIGGER "vnext_freeze_bundles_truncate" BEFORE TRUNCATE ON "secret_bundles"
+  FOR EACH STATEMENT EXECUTE FUNCTION "vnext_freeze_bundles"();
+--> statement-breakpoint
+CREATE TRIGGER "vnext_freeze_bundles" BEFORE INSERT ON "secrets"
+  FOR EACH ROW WHEN (NEW."bundle_id" IS NOT NULL) EXECUTE FUNCTION "vnext_freeze_bundles"();
+--> statement-breakpoint
+CREATE TRIGGER "vnext_freeze_bundle_members" BEFORE UPDATE OF "bundle_id", "organization_id" ON "secrets"
+  FOR EACH ROW WHEN (NEW."bundle_id" IS NOT NULL AND (NEW."bundle_id" IS DISTINCT FROM OLD."bundle_id" OR NEW."organization_id" IS DISTINCT FROM OLD."organization_id"))
+  EXECUTE FUNCTION "vnext_freeze_bundles"();

@@ -126,13 +126,13 @@ WITH cursor AS (
 )
 SELECT count(*)::int AS "rows" FROM batch;
 --> statement-breakpoint
--- Hand-written (sheet §5.2, I-23 design A): carry secret_bundles forward. 0003 runs these two
--- statements again, under locks that stop writes to secret_bundles and secrets, in the
--- transaction that then drops them, so that bundles written after this file ran are carried as
--- well; both are idempotent, so what this file carried is kept as it is.
+-- Hand-written (sheet §5.2, I-23 design A): carry secret_bundles forward, once: 0001 froze the
+-- bundles (a new bundle, a change to what one carries and a secret moved into one are refused
+-- until 0003 drops them), so what these two statements carry is all there is to carry. Both are
+-- idempotent, so a rerun after a crash or a kill writes only what is missing.
 -- It lives here, not in 0001, because it reads and writes rows: in 0001 it would run while that
--- file holds ACCESS EXCLUSIVE locks on sessions and action_invocations. 0001 prechecked every
--- target_path against secret_files_path_check.
+-- file holds ACCESS EXCLUSIVE locks on sessions and action_invocations. The precheck before 0001
+-- and the one after it checked every target_path against secret_files_path_check.
 -- Every bundle with a target_path becomes one secret_file per configuration linked (through
 -- configuration_repos → repos) to the bundle's organization, with the bundle's description,
 -- creator and timestamps. When two bundles name the same path for one configuration, the oldest
@@ -146,8 +146,8 @@ SELECT count(*)::int AS "rows" FROM batch;
 -- configuration belongs to an organization only through configuration_repos → repos. Carrying
 -- such a bundle would mean creating a configuration (and a repo where the organization has none)
 -- that users would see and no spec provides; dropping it would lose its path and members. So
--- 0001's precheck, and 0003 for bundles written later, stop the upgrade with nothing changed,
--- naming the bundle; the operator links a configuration to one of the organization's repos (the
+-- the precheck before 0001 stops the upgrade with nothing changed (and the one after it, for a
+-- bundle written in between, before this file), naming the bundle; the operator links a configuration to one of the organization's repos (the
 -- file is then carried into it) or, if the file is not needed, deletes the bundle or clears its
 -- target_path. A member secret of another organization than its bundle's is refused likewise
 -- (it would otherwise cross tenants or be lost), so every member found below is carried.
@@ -177,8 +177,8 @@ ON CONFLICT ("configuration_id", "file_path") DO NOTHING;
 -- organizations' bundles at that path go into it (matching the file's organization too would
 -- leave the younger bundle's members out of that configuration). Secrets come from the bundle's
 -- own organization only. A secret already linked to the configuration is put into its bundle's
--- file (the bundle decides until 0003 drops it), so a rerun is exact for a secret that changed
--- bundles in between; links that are already right are skipped before the insert.
+-- file (the bundle decides), so a rerun is exact; links that are already right are skipped
+-- before the insert.
 -- Both carry-forward statements are small (one row per bundle file and member); as batched work
 -- each runs until a run writes nothing, which the second run of each already does.
 INSERT INTO "configuration_secrets" ("configuration_id", "secret_id", "secret_file_id")
@@ -200,6 +200,68 @@ ORDER BY f.configuration_id, s.id
 ON CONFLICT ("configuration_id", "secret_id") DO UPDATE
 SET "secret_file_id" = excluded."secret_file_id"
 WHERE "configuration_secrets"."secret_file_id" IS DISTINCT FROM excluded."secret_file_id";
+--> statement-breakpoint
+-- Hand-written, moved here from 0003: validate what 0001 added NOT VALID, each constraint in a
+-- transaction of its own (as batched work a statement that reports no rows runs once). VALIDATE
+-- takes SHARE UPDATE EXCLUSIVE: reads and writes go on while it scans (only DDL, VACUUM and
+-- index builds of the table wait). Existing rows were prechecked (before and after 0001) or
+-- backfilled above, and new rows have been checked since 0001, so these only confirm it; the
+-- CHECKs (col IS NOT NULL), once valid, let 0003's SET NOT NULL skip its scan.
+ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_configuration_id_fkey";
+--> statement-breakpoint
+ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_status_check";
+--> statement-breakpoint
+ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_session_type_check";
+--> statement-breakpoint
+ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_client_type_check";
+--> statement-breakpoint
+ALTER TABLE "sessions" VALIDATE CONSTRAINT "sessions_origin_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_mode_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_mode_source_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_denied_reason_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_risk_level_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_status_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_pending_expiry_check";
+--> statement-breakpoint
+ALTER TABLE "organization" VALIDATE CONSTRAINT "organization_action_modes_check";
+--> statement-breakpoint
+ALTER TABLE "automations" VALIDATE CONSTRAINT "automations_action_modes_check";
+--> statement-breakpoint
+ALTER TABLE "org_connectors" VALIDATE CONSTRAINT "org_connectors_tool_risk_overrides_check";
+--> statement-breakpoint
+ALTER TABLE "integrations" VALIDATE CONSTRAINT "integrations_status_check";
+--> statement-breakpoint
+ALTER TABLE "slack_installations" VALIDATE CONSTRAINT "slack_installations_status_check";
+--> statement-breakpoint
+ALTER TABLE "triggers" VALIDATE CONSTRAINT "triggers_trigger_type_check";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_mode_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "action_invocations" VALIDATE CONSTRAINT "action_invocations_mode_source_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_provider_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_event_type_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_occurred_at_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_title_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_context_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_dedup_key_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "trigger_events" VALIDATE CONSTRAINT "trigger_events_status_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "triggers" VALIDATE CONSTRAINT "triggers_enabled_not_null_tmp";
+--> statement-breakpoint
+ALTER TABLE "triggers" VALIDATE CONSTRAINT "triggers_config_not_null_tmp";
 --> statement-breakpoint
 -- The backfills are done: their cursors go (a rerun that finds no cursor walks the tables once
 -- more and rewrites nothing). The table is this file's own bookkeeping, read by no client.
