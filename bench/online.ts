@@ -641,6 +641,8 @@ function targets(runs: readonly SizeRun[]): string[] {
   let growth: string;
   if (!one || !largest || largest.scale <= 1) {
     growth = "not measured (needs scale 1 and a larger size)";
+  } else if (one.failure || largest.failure) {
+    growth = "not measured (an upgrade failed, so the figures are not comparable)";
   } else {
     const base = figures(one);
     const big = figures(largest);
