@@ -187,10 +187,10 @@ async function measureSize(
     let precheckMs = 0;
     for (const entry of upgrade) {
       if (entry.tag === EXPAND_TAG) {
-        // As the runner does: read-only, in a REPEATABLE READ snapshot of its own.
+        // As the runner does: read-only, in a transaction of its own.
         const started = performance.now();
         const findings = await sql.begin(
-          "isolation level repeatable read read only",
+          "read only",
           (tx) => runPrechecks(tx),
         );
         precheckMs = performance.now() - started;

@@ -181,7 +181,7 @@ export async function plan(db: Database, entries: readonly MigrationEntry[]): Pr
       }
       if (
         !bundlesChecked && sizes.has("secret_bundles") && sizes.has("configuration_repos") &&
-        /^INSERT INTO "secret_files"/m.test(entry.statements.join("\n"))
+        /^\s*INSERT INTO "secret_files"/m.test(entry.statements.join("\n"))
       ) {
         // After 0001: the runner's check before 0002 refuses the same bundles.
         bundlesChecked = true;
@@ -337,7 +337,7 @@ async function workOf(
       detail: "provider, event_type, occurred_at, title, context, dedup_key and status filled",
     });
   }
-  if (/^INSERT INTO "secret_files"/m.test(text) && sizes.has("secret_bundles")) {
+  if (/^\s*INSERT INTO "secret_files"/m.test(text) && sizes.has("secret_bundles")) {
     work.push({
       kind: "backfill",
       table: "secret_bundles",

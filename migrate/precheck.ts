@@ -15,8 +15,9 @@
  * **How the runner uses them (the online upgrade).** The precheck must not block writes, so
  * {@linkcode migrate} does not leave it to the `DO $precheck$` block, which scans nine tables
  * under SHARE locks inside 0001's transaction. Before it runs {@linkcode EXPAND_TAG}, it runs
- * {@linkcode runPrechecks} in a read-only REPEATABLE READ transaction of its own (ACCESS SHARE
- * locks only, so reads and writes go on) and refuses on any finding, before anything changed.
+ * {@linkcode runPrechecks} in a read-only transaction of its own (ACCESS SHARE locks only, so
+ * reads and writes go on; serialised with other runners by their advisory lock) and refuses on
+ * any finding, before anything changed.
  * It then runs 0001 with {@linkcode PRECHECKED_SETTING} set for that transaction only, so that
  * 0001's block skips its locked scans and the file holds catalog work alone. Applied any other
  * way (psql, drizzle-kit), 0001 runs its own block as before.

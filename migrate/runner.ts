@@ -36,7 +36,7 @@
  * succeeded; see `migrate/online.ts` for how this works behind a pooler.
  *
  * **The vNext expand step, online.** Before `0001_vnext_expand`, the runner runs that file's
- * precheck itself, read-only in a REPEATABLE READ snapshot (no write waits for it), refuses on a
+ * precheck itself, read-only in a transaction of its own (no write waits for it), refuses on a
  * finding with nothing changed, awaits `beforeExpand` (stop the pre-vNext writers), and runs
  * 0001 telling it so, which then holds catalog work only; before the file after 0001 it checks
  * once more for rows changed in between. See `migrate/precheck.ts`.
@@ -419,8 +419,8 @@ type Step =
   | { kind: "ran"; adopted?: string; applied?: string };
 
 /**
- * The online precheck before 0001 (see `migrate/precheck.ts`): read-only, in a REPEATABLE READ
- * transaction of its own, so it blocks no write; a finding refuses with nothing changed. Then
+ * The online precheck before 0001 (see `migrate/precheck.ts`): read-only, in a transaction of
+ * its own, so it blocks no write; a finding refuses with nothing changed. Then
  * `beforeExpand`, once.
  */
 async function precheckBeforeExpand(
@@ -428,6 +428,8 @@ async function precheckBeforeExpand(
   beforeExpand: (() => void | Promise<void>) | undefined,
 ): Promise<void> {
   const findings = await onlinePrecheck(context, "before");
+  // Another runner applied 0001 meanwhile: nothing to precheck, nothing to stop.
+  if (!findings) return;
   if (findings.length > 0) {
     throw new MigrationError(
       "precheck",
@@ -459,7 +461,7 @@ async function precheckBeforeExpand(
 async function precheckAfterExpand(context: RunContext): Promise<void> {
   const findings = await onlinePrecheck(context, "after");
   context.postchecked = true;
-  if (findings.length === 0) return;
+  if (!findings || findings.length === 0) return;
   throw new MigrationError(
     "precheck",
     `${EXPAND_TAG} is applied, but rows changed while it was prechecked: ` +
@@ -469,23 +471,56 @@ async function precheckAfterExpand(context: RunContext): Promise<void> {
   );
 }
 
+/**
+ * Runs the prechecks in a read-only transaction of its own, under the runners' advisory lock (a
+ * runner applying 0001 or 0003 meanwhile holds ACCESS EXCLUSIVE locks on the tables the checks
+ * read: unserialised, the two would deadlock) and only while the file they guard is still the
+ * next pending one; `undefined` when another runner got past it meanwhile. READ COMMITTED, so
+ * that the checks read what is committed once the lock is held (a snapshot taken before the wait
+ * for the lock would predate the other runner's work); a row changed during the checks is what
+ * the check after 0001 is for.
+ */
 async function onlinePrecheck(
   context: RunContext,
   stage: "before" | "after",
-): Promise<PrecheckFinding[]> {
-  const { client, settings, progress } = context;
+): Promise<PrecheckFinding[] | undefined> {
+  const { client, entries, settings, progress } = context;
+  const guarded = stage === "before"
+    ? EXPAND_TAG
+    : entries[entries.findIndex((e) => e.tag === EXPAND_TAG) + 1]?.tag;
   const startedAt = performance.now();
-  let findings: PrecheckFinding[];
+  let phase: "lock" | "run" = "lock";
+  let findings: PrecheckFinding[] | undefined;
   try {
     findings = await guardedBegin(client, async (tx) => {
-      await tx.unsafe("set transaction isolation level repeatable read, read only");
+      await tx.unsafe("set transaction isolation level read committed, read only");
+      await setLocal(tx, settings.runnerWaitMs, settings.runnerWaitMs + 10_000);
+      await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
+      phase = "run";
+      const recorded = await readRecordedMigrations(tx);
+      let known: readonly RecordedMigration[] = recorded;
+      if (analyzeHistory(recorded, entries).kind === "platform") {
+        known = [...recorded, { hash: entries[0].hash, createdAt: entries[0].when }];
+      }
+      if (pendingMigrations(entries, known)[0]?.tag !== guarded) return undefined;
       await setLocal(tx, settings.lockTimeoutMs, settings.statementTimeoutMs);
       return await runPrechecks(tx, { stage: stage === "before" ? "baseline" : "expanded" });
     });
   } catch (error) {
     if (error instanceof Abort) throw error.error;
-    throw classify(error, stage === "before" ? "" : EXPAND_TAG, "run", settings, context.applied);
+    if (phase === "lock" && errorCode(error) === "55P03") {
+      throw new MigrationError(
+        "runner_wait",
+        `the runners' advisory lock was held for more than ${settings.runnerWaitMs} ms while ` +
+          `the precheck of ${EXPAND_TAG} waited for it${appliedClause(context.applied)}; rerun ` +
+          `once the other runner is done`,
+        { cause: error },
+      );
+    }
+    // Read-only: a failure changes nothing ("the precheck was rolled back" says so).
+    throw classify(error, `the precheck of ${EXPAND_TAG}`, "run", settings, context.applied);
   }
+  if (!findings) return undefined;
   progress({
     kind: "precheck",
     tag: EXPAND_TAG,

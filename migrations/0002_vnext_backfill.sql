@@ -19,6 +19,7 @@
 -- scan the already filled part of the table again in every batch: quadratic in the table.)
 CREATE TABLE IF NOT EXISTS "drizzle"."__proliferate_backfill_cursors" (
   "name" text PRIMARY KEY,
+  "last_at" timestamp with time zone,
   "last_id" uuid NOT NULL
 );
 --> statement-breakpoint
@@ -151,23 +152,42 @@ SELECT count(*)::int AS "rows" FROM batch;
 -- file is then carried into it) or, if the file is not needed, deletes the bundle or clears its
 -- target_path. A member secret of another organization than its bundle's is refused likewise
 -- (it would otherwise cross tenants or be lost), so every member found below is carried.
-INSERT INTO "secret_files" ("organization_id", "configuration_id", "file_path", "description",
-  "created_by", "created_at", "updated_at")
-SELECT b.organization_id, linked.configuration_id, b.target_path, b.description, b.created_by,
-       coalesce(b.created_at, now()), coalesce(b.updated_at, now())
-FROM "secret_bundles" b
-CROSS JOIN LATERAL (
-  SELECT DISTINCT cr.configuration_id
-  FROM "configuration_repos" cr
-  JOIN "repos" r ON r.id = cr.repo_id
-  WHERE r.organization_id = b.organization_id
-) AS linked
-WHERE b.target_path IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM "secret_files" f
-                  WHERE f.configuration_id = linked.configuration_id
-                    AND f.file_path = b.target_path)
-ORDER BY b.created_at NULLS LAST, b.id, linked.configuration_id
-ON CONFLICT ("configuration_id", "file_path") DO NOTHING;
+WITH cursor AS (
+  SELECT c."last_at", c."last_id" FROM "drizzle"."__proliferate_backfill_cursors" c
+  WHERE c."name" = 'secret_files'
+), batch AS (
+  SELECT k."id", coalesce(k."created_at", 'infinity') AS "at"
+  FROM "secret_bundles" k
+  WHERE k."target_path" IS NOT NULL
+    AND (NOT EXISTS (SELECT 1 FROM cursor)
+         OR (coalesce(k."created_at", 'infinity'), k."id")
+            > (SELECT cursor."last_at", cursor."last_id" FROM cursor))
+  ORDER BY 2, 1 LIMIT 100
+), carried AS (
+  INSERT INTO "secret_files" ("organization_id", "configuration_id", "file_path", "description",
+    "created_by", "created_at", "updated_at")
+  SELECT b.organization_id, linked.configuration_id, b.target_path, b.description, b.created_by,
+         coalesce(b.created_at, now()), coalesce(b.updated_at, now())
+  FROM batch
+  JOIN "secret_bundles" b ON b.id = batch."id"
+  CROSS JOIN LATERAL (
+    SELECT DISTINCT cr.configuration_id
+    FROM "configuration_repos" cr
+    JOIN "repos" r ON r.id = cr.repo_id
+    WHERE r.organization_id = b.organization_id
+  ) AS linked
+  WHERE NOT EXISTS (SELECT 1 FROM "secret_files" f
+                    WHERE f.configuration_id = linked.configuration_id
+                      AND f.file_path = b.target_path)
+  ORDER BY batch."at", b.id, linked.configuration_id
+  ON CONFLICT ("configuration_id", "file_path") DO NOTHING
+), moved AS (
+  INSERT INTO "drizzle"."__proliferate_backfill_cursors" ("name", "last_at", "last_id")
+  SELECT 'secret_files', batch."at", batch."id" FROM batch
+  ORDER BY batch."at" DESC, batch."id" DESC LIMIT 1
+  ON CONFLICT ("name") DO UPDATE SET "last_at" = excluded."last_at", "last_id" = excluded."last_id"
+)
+SELECT count(*)::int AS "rows" FROM batch;
 --> statement-breakpoint
 -- Hand-written (§5.2): one configuration_secret per member secret of such a bundle and per
 -- configuration linked to the bundle's organization, in that configuration's file at the
@@ -179,27 +199,50 @@ ON CONFLICT ("configuration_id", "file_path") DO NOTHING;
 -- own organization only. A secret already linked to the configuration is put into its bundle's
 -- file (the bundle decides), so a rerun is exact; links that are already right are skipped
 -- before the insert.
--- Both carry-forward statements are small (one row per bundle file and member); as batched work
--- each runs until a run writes nothing, which the second run of each already does.
-INSERT INTO "configuration_secrets" ("configuration_id", "secret_id", "secret_file_id")
-SELECT f.configuration_id, s.id, f.id
-FROM "secret_bundles" b
-JOIN "secrets" s ON s.bundle_id = b.id AND s.organization_id = b.organization_id
-CROSS JOIN LATERAL (
-  SELECT DISTINCT cr.configuration_id
-  FROM "configuration_repos" cr
-  JOIN "repos" r ON r.id = cr.repo_id
-  WHERE r.organization_id = b.organization_id
-) AS linked
-JOIN "secret_files" f ON f.configuration_id = linked.configuration_id AND f.file_path = b.target_path
-WHERE b.target_path IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM "configuration_secrets" cs
-                  WHERE cs.configuration_id = f.configuration_id AND cs.secret_id = s.id
-                    AND cs.secret_file_id = f.id)
-ORDER BY f.configuration_id, s.id
-ON CONFLICT ("configuration_id", "secret_id") DO UPDATE
-SET "secret_file_id" = excluded."secret_file_id"
-WHERE "configuration_secrets"."secret_file_id" IS DISTINCT FROM excluded."secret_file_id";
+-- Both carry-forward statements walk the bundles 100 at a time with a cursor, as the backfills
+-- walk their tables (the files oldest bundle first, so that the oldest bundle's file is the one
+-- kept for a path, whichever batch its bundle falls in): one batch inserts the files or links of
+-- 100 bundles, and holds its locks (KEY SHARE on the configurations and secrets it references)
+-- only that long.
+WITH cursor AS (
+  SELECT c."last_id" FROM "drizzle"."__proliferate_backfill_cursors" c
+  WHERE c."name" = 'configuration_secrets'
+), batch AS (
+  (SELECT k."id" FROM "secret_bundles" k
+   WHERE k."id" > (SELECT cursor."last_id" FROM cursor)
+   ORDER BY k."id" LIMIT 100)
+  UNION ALL
+  (SELECT k."id" FROM "secret_bundles" k
+   WHERE NOT EXISTS (SELECT 1 FROM cursor)
+   ORDER BY k."id" LIMIT 100)
+), carried AS (
+  INSERT INTO "configuration_secrets" ("configuration_id", "secret_id", "secret_file_id")
+  SELECT f.configuration_id, s.id, f.id
+  FROM batch
+  JOIN "secret_bundles" b ON b.id = batch."id"
+  JOIN "secrets" s ON s.bundle_id = b.id AND s.organization_id = b.organization_id
+  CROSS JOIN LATERAL (
+    SELECT DISTINCT cr.configuration_id
+    FROM "configuration_repos" cr
+    JOIN "repos" r ON r.id = cr.repo_id
+    WHERE r.organization_id = b.organization_id
+  ) AS linked
+  JOIN "secret_files" f ON f.configuration_id = linked.configuration_id
+                       AND f.file_path = b.target_path
+  WHERE b.target_path IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM "configuration_secrets" cs
+                    WHERE cs.configuration_id = f.configuration_id AND cs.secret_id = s.id
+                      AND cs.secret_file_id = f.id)
+  ORDER BY f.configuration_id, s.id
+  ON CONFLICT ("configuration_id", "secret_id") DO UPDATE
+  SET "secret_file_id" = excluded."secret_file_id"
+  WHERE "configuration_secrets"."secret_file_id" IS DISTINCT FROM excluded."secret_file_id"
+), moved AS (
+  INSERT INTO "drizzle"."__proliferate_backfill_cursors" ("name", "last_id")
+  SELECT 'configuration_secrets', batch."id" FROM batch ORDER BY batch."id" DESC LIMIT 1
+  ON CONFLICT ("name") DO UPDATE SET "last_id" = excluded."last_id"
+)
+SELECT count(*)::int AS "rows" FROM batch;
 --> statement-breakpoint
 -- Hand-written, moved here from 0003: validate what 0001 added NOT VALID, each constraint in a
 -- transaction of its own (as batched work a statement that reports no rows runs once). VALIDATE

@@ -202,3 +202,65 @@ Deno.test("vNext upgrade: a bundle written between the precheck and 0001 is refu
   const report = await migrate({ url: db.url, migrations: ALL_MIGRATIONS });
   assert.deepEqual(report.applied, ALL_MIGRATIONS.slice(2).map((m) => m.tag));
 });
+
+Deno.test("vNext upgrade: bundles carried in many batches keep the oldest bundle's file for a path", async () => {
+  const db = await freshDatabase({ migrations: "baseline" });
+  await using _db = db;
+  const sql = db.sql;
+  const seed = await seedBaseline(sql);
+  // 250 more acme bundles (three batches of 100), each with a file and a member secret.
+  await sql`
+    insert into secret_bundles (organization_id, name, target_path, created_at)
+    select ${seed.orgs.acme}, 'bulk ' || n, 'bulk/' || n || '.env',
+           timestamptz '2023-01-01' + n * interval '1 minute'
+    from generate_series(1, 250) n`;
+  await sql`
+    insert into secrets (organization_id, key, encrypted_value, bundle_id)
+    select b.organization_id, 'BULK_' || b.name, 'enc:v1:bulk', b.id
+    from secret_bundles b where b.name like 'bulk %'`;
+  // Two bundles that write one path: the older one sorts last by id, so it falls in a later
+  // batch of a walk by id; the carry-forward must still keep its file.
+  const older = "ffffffff-ffff-4fff-bfff-ffffffffffff";
+  const younger = "00000000-0000-4000-8000-000000000001";
+  await sql`
+    insert into secret_bundles (id, organization_id, name, description, target_path, created_at)
+    values (${older}, ${seed.orgs.acme}, 'shared older', 'from the older bundle', 'shared/.env',
+            '2020-01-01'),
+           (${younger}, ${seed.orgs.acme}, 'shared younger', 'from the younger bundle',
+            'shared/.env', '2024-01-01')`;
+  await sql`
+    insert into secrets (organization_id, key, encrypted_value, bundle_id)
+    values (${seed.orgs.acme}, 'SHARED_OLDER', 'enc:v1:o', ${older}),
+           (${seed.orgs.acme}, 'SHARED_YOUNGER', 'enc:v1:y', ${younger})`;
+  await migrate({ url: db.url, migrations: UP_TO_EXPAND });
+  const expected = await expectedCarry(sql);
+  const batches: { statement: number; rows: number }[] = [];
+  await migrate({
+    url: db.url,
+    migrations: ALL_MIGRATIONS,
+    onProgress: (e) => e.kind === "batch" && batches.push(e),
+  });
+  assert.deepEqual(await actualCarry(sql), expected);
+  const files = await sql<{ description: string; members: string[] }[]>`
+    select f.description, array_agg(s.key order by s.key) as members
+    from secret_files f
+    join configuration_secrets cs on cs.secret_file_id = f.id
+    join secrets s on s.id = cs.secret_id
+    where f.file_path = 'shared/.env'
+    group by f.id, f.description`;
+  assert.ok(files.length > 0, "the shared file is carried into acme's configurations");
+  for (const file of files) {
+    assert.deepEqual({ ...file }, {
+      description: "from the older bundle",
+      members: ["SHARED_OLDER", "SHARED_YOUNGER"],
+    });
+  }
+  // Both carry-forward statements took several batches of at most 100 bundles.
+  const backfill = ALL_MIGRATIONS.find((m) => m.tag === "0002_vnext_backfill")!.statements
+    .filter((s) => s.trim() !== "");
+  for (const table of ["secret_files", "configuration_secrets"]) {
+    const number = backfill.findIndex((s) => s.includes(`WHERE c."name" = '${table}'`)) + 1;
+    const rows = batches.filter((b) => b.statement === number).map((b) => b.rows);
+    assert.ok(rows.length >= 4 && rows.every((n) => n <= 100), `${table}: ${rows}`);
+  }
+});

@@ -222,3 +222,25 @@ async function recordedCount(sql: postgres.Sql): Promise<number> {
     select count(*)::int as n from drizzle.__drizzle_migrations`;
   return n;
 }
+
+Deno.test("vNext online: runners started together precheck one at a time and never deadlock", async () => {
+  await using db = await freshDatabase({ migrations: "baseline" });
+  await seedBaseline(db.sql);
+  // Without the runners' lock around the precheck, one runner's precheck read a table while
+  // another's 0001 held ACCESS EXCLUSIVE on the next: a deadlock PostgreSQL broke by failing one.
+  for (let round = 0; round < 3; round++) {
+    if (round > 0) {
+      await db.sql.unsafe(
+        "drop schema public cascade; drop schema drizzle cascade; create schema public",
+      );
+      await migrate({ url: db.url, migrations: ALL_MIGRATIONS.slice(0, EXPAND) });
+      await seedBaseline(db.sql);
+    }
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => migrate({ url: db.url, migrations: ALL_MIGRATIONS })),
+    );
+    const failures = results.flatMap((r) => r.status === "rejected" ? [String(r.reason)] : []);
+    assert.deepEqual(failures, [], `round ${round}`);
+    assert.equal(await recordedCount(db.sql), ALL_MIGRATIONS.length);
+  }
+});
