@@ -847,7 +847,7 @@ function renderSize(run: SizeRun): string[] {
           const batches = batchesOf(key);
           const times = batches.map((batch) => batch.elapsedMs);
           return [
-            `${key} \`${statement.sql}\``,
+            `${key.replace("#", " #")} \`${statement.sql}\``,
             count(batches.length),
             count(batches.reduce((sum, batch) => sum + batch.rows, 0)),
             ms(times.reduce((sum, time) => sum + time, 0)),
@@ -869,9 +869,9 @@ function renderSize(run: SizeRun): string[] {
       `The other ${quiet.length} batched statements lock no row (VALIDATE, CREATE or DROP of ` +
         `the cursor table; each runs once): ${
           ms(timed.reduce((sum, item) => sum + item.ms, 0))
-        } ms in all, the longest ${timed[0].key} \`${shortSql(timed[0].sql, 70)}\` ${
-          ms(timed[0].ms)
-        } ms.`,
+        } ms in all, the longest ${timed[0].key.replace("#", " #")} \`${
+          shortSql(timed[0].sql, 70)
+        }\` ${ms(timed[0].ms)} ms.`,
       "",
     );
   }
