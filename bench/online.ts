@@ -28,8 +28,10 @@
  *   first that did not, so it is known to about one sample interval, which the report gives);
  * - per large table, the longest latency of a probe write (one fixed row updated every
  *   {@linkcode PROBE_INTERVAL_MS} ms): how long a write really waited, row locks included;
- * - the longest row lock of the backfill: the longest `batch` event of each 0002 statement (a
- *   batch keeps its rows locked for its whole transaction), with batches, rows and time;
+ * - the longest row lock of the backfill: the longest `batch` event of each 0002 statement that
+ *   writes rows (a batch keeps its rows locked for its whole transaction), with batches, rows
+ *   and time; the batched statements that lock no row (VALIDATE, the cursor table) are summed
+ *   apart;
  * - each migration's time (`start` to `end`, the runner's `elapsedMs`) and the precheck events;
  * - bloat: total relation size (heap, indexes, TOAST) of the large tables before and after,
  *   `n_dead_tup` after, and the size again after a plain `VACUUM`;
@@ -37,7 +39,8 @@
  *   / max latency (from the moment a write was due to its answer) before, in and after the
  *   window;
  * - at the end, that the database is at vNext (`migrate()` again applies nothing) and that
- *   every row the writers inserted is there.
+ *   every row the writers inserted is there. A `migrate()` that fails is reported with its
+ *   message (the writers, probes and sampler stop as usual; no second run then).
  *
  * Targets: the window and every blocking figure (sampled lock, probe wait, longest batch)
  * under 1 s, no writer error, and at the largest size every such figure within 20 % of scale
