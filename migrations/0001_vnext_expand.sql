@@ -179,6 +179,12 @@ $precheck$;
 -- lock_timeout (the runner retries the file).
 DO $lock$
 BEGIN
+  -- First SHARE UPDATE EXCLUSIVE, which no read or write waits for: it waits only for VACUUM
+  -- and DDL, and a wait of deadlock_timeout makes the server cancel an autovacuum of the table
+  -- (which would otherwise hold every NOWAIT try off for as long as it runs, and then keep the
+  -- final, waiting try, and the writes queued behind it, waiting a deadlock_timeout). Held from
+  -- here, it keeps autovacuum away until this file commits.
+  LOCK TABLE "action_invocations", "trigger_events", "triggers", "sessions", "secrets", "automations", "prebuild_repos", "prebuilds", "integrations", "slack_installations", "org_connectors", "organization", "user", "secret_bundles" IN SHARE UPDATE EXCLUSIVE MODE;
   FOR attempt IN 1..100 LOOP
     BEGIN
       LOCK TABLE "action_invocations", "trigger_events", "triggers", "sessions", "secrets", "automations", "prebuild_repos", "prebuilds", "integrations", "slack_installations", "org_connectors", "organization"

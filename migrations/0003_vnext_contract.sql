@@ -20,6 +20,12 @@
 -- trigger), which the online benchmark hit.
 DO $lock$
 BEGIN
+  -- First SHARE UPDATE EXCLUSIVE, which no read or write waits for: it waits only for VACUUM
+  -- and DDL, and a wait of deadlock_timeout makes the server cancel an autovacuum of the table
+  -- (which would otherwise hold every NOWAIT try off for as long as it runs, and then keep the
+  -- final, waiting try, and the writes queued behind it, waiting a deadlock_timeout). Held from
+  -- here, it keeps autovacuum away until this file commits.
+  LOCK TABLE "action_invocations", "trigger_events", "triggers", "action_grants", "secrets", "secret_bundles", "sessions", "organization", "user" IN SHARE UPDATE EXCLUSIVE MODE;
   -- Up to 100 tries of about 20 ms: each takes every lock at once or none (NOWAIT; a failed
   -- try is a subtransaction that gives back the locks it got), so nothing queues behind this
   -- file while it waits and it cannot deadlock with a writer that locks the tables in another
