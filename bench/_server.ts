@@ -15,6 +15,7 @@
  */
 import postgres from "postgres";
 import { provisionPostgres } from "../scripts/_postgres.ts";
+import { renderReport, runContext, type Section, writeResult } from "./_report.ts";
 
 /** A server the benchmark may use until it calls `stop()`. */
 export interface BenchServer {
@@ -207,4 +208,20 @@ function freePort(): number {
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
   return port;
+}
+
+/**
+ * Runs one benchmark part on its own (`deno run -A bench/<part>.ts`): on a server from
+ * {@linkcode withServer}, prints the part's report and writes it to `bench/results/<file>`.
+ */
+export async function runPartAlone(
+  title: string,
+  file: string,
+  run: (server: BenchServer) => Promise<Section>,
+): Promise<void> {
+  await withServer(async (server) => {
+    const text = renderReport(title, runContext(server), [await run(server)]);
+    console.log(`\n${text}`);
+    console.log(`written to ${await writeResult(file, text)}`);
+  });
 }

@@ -65,20 +65,14 @@ import {
   SAMPLE_INTERVAL_MS,
   WriteProbes,
 } from "./_lock_watch.ts";
+import { bytes, count, ms, quantile, seconds, type Section, shortSql, table } from "./_report.ts";
 import {
-  bytes,
-  count,
-  ms,
-  quantile,
-  renderReport,
-  runContext,
-  seconds,
-  type Section,
-  shortSql,
-  table,
-  writeResult,
-} from "./_report.ts";
-import { type BenchServer, connect, createDatabase, dropDatabase, withServer } from "./_server.ts";
+  type BenchServer,
+  connect,
+  createDatabase,
+  dropDatabase,
+  runPartAlone,
+} from "./_server.ts";
 import {
   describeError,
   type Generation,
@@ -972,11 +966,4 @@ function renderSize(run: SizeRun): string[] {
   return lines;
 }
 
-if (import.meta.main) {
-  await withServer(async (server) => {
-    const section = await runOnline(server);
-    const text = renderReport("Benchmark: online vNext upgrade", runContext(server), [section]);
-    console.log(`\n${text}`);
-    console.log(`written to ${await writeResult("online.md", text)}`);
-  });
-}
+if (import.meta.main) await runPartAlone("Benchmark: online vNext upgrade", "online.md", runOnline);

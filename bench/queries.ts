@@ -31,19 +31,14 @@
 import type postgres from "postgres";
 import { migrate } from "../migrate/mod.ts";
 import { loadVnext, vnextSizes } from "./_vnext_data.ts";
+import { count, median, ms, quantile, seconds, type Section, table } from "./_report.ts";
 import {
-  count,
-  median,
-  ms,
-  quantile,
-  renderReport,
-  runContext,
-  seconds,
-  type Section,
-  table,
-  writeResult,
-} from "./_report.ts";
-import { type BenchServer, connect, createDatabase, dropDatabase, withServer } from "./_server.ts";
+  type BenchServer,
+  connect,
+  createDatabase,
+  dropDatabase,
+  runPartAlone,
+} from "./_server.ts";
 
 /** One query pattern. */
 interface Pattern {
@@ -605,11 +600,4 @@ function render(
   return lines;
 }
 
-if (import.meta.main) {
-  await withServer(async (server) => {
-    const section = await runQueries(server);
-    const text = renderReport("Benchmark: query patterns", runContext(server), [section]);
-    console.log(`\n${text}`);
-    console.log(`written to ${await writeResult("queries.md", text)}`);
-  });
-}
+if (import.meta.main) await runPartAlone("Benchmark: query patterns", "queries.md", runQueries);

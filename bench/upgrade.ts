@@ -52,19 +52,14 @@ import {
   rowCounts,
   transactionCounters,
 } from "./_catalog.ts";
+import { bytes, count, ms, seconds, type Section, shortSql, table } from "./_report.ts";
 import {
-  bytes,
-  count,
-  ms,
-  renderReport,
-  runContext,
-  seconds,
-  type Section,
-  shortSql,
-  table,
-  writeResult,
-} from "./_report.ts";
-import { type BenchServer, connect, createDatabase, dropDatabase, withServer } from "./_server.ts";
+  type BenchServer,
+  connect,
+  createDatabase,
+  dropDatabase,
+  runPartAlone,
+} from "./_server.ts";
 
 /** The runner's defaults (migrate/runner.ts), used for the replay. */
 const LOCK_TIMEOUT_MS = 10_000;
@@ -800,11 +795,4 @@ function render(
   return lines;
 }
 
-if (import.meta.main) {
-  await withServer(async (server) => {
-    const section = await runUpgrade(server);
-    const text = renderReport("Benchmark: vNext upgrade", runContext(server), [section]);
-    console.log(`\n${text}`);
-    console.log(`written to ${await writeResult("upgrade.md", text)}`);
-  });
-}
+if (import.meta.main) await runPartAlone("Benchmark: vNext upgrade", "upgrade.md", runUpgrade);
