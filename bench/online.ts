@@ -358,7 +358,7 @@ async function upgradeOnline(
         });
         const key = `${event.tag}#${event.statement}`;
         const now = performance.now();
-        if (event.rows === 0 || now - (lastBatchLog.get(key) ?? 0) > 5_000) {
+        if (event.done || now - (lastBatchLog.get(key) ?? 0) > 5_000) {
           lastBatchLog.set(key, now);
           log(
             `  ${event.tag} statement ${event.statement}/${event.statements}: batch ${event.batch}, ${
@@ -836,7 +836,8 @@ function renderSize(run: SizeRun): string[] {
         "longest batch is the longest a write to one of its rows can wait (an INSERT into a " +
         "new table locks only the rows it writes, and KEY SHARE on the rows they reference, " +
         "which no UPDATE that keeps the key waits for). Rows reported: what each batch " +
-        "reported to the runner (the keys a keyset batch read, the rows an INSERT wrote).",
+        "reported to the runner (the rows a batch of a page walk rewrote, the bundles a " +
+        "keyset batch read).",
       "",
       ...table(
         ["statement", "batches", "rows reported", "total time", "longest batch", "p99 batch"],

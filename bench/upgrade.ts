@@ -31,6 +31,7 @@
  * @module
  */
 import {
+  batchOutcome,
   EXPAND_TAG,
   migrate,
   PRECHECKED_SETTING,
@@ -237,12 +238,9 @@ async function replayOutside(url: string, entry: MigrationEntry): Promise<Migrat
       const started = performance.now();
       if (runsInBatches(entry)) {
         for (;;) {
-          const rows = await session.begin((tx) =>
-            tx.unsafe<{ rows?: unknown }[]>(statement, [], { prepare: false })
-          );
-          // As the runner reads a batch: its `rows` column when it reports one, else its count.
-          const reported = rows.length === 1 ? rows[0].rows : undefined;
-          if ((typeof reported === "number" ? reported : rows.count ?? 0) === 0) break;
+          const result = await session.begin((tx) => tx.unsafe(statement, [], { prepare: false }));
+          // As the runner reads a batch (its `rows` and `done` columns, else its count).
+          if (batchOutcome(result).done) break;
         }
       } else {
         await session.unsafe(statement, [], { prepare: false });

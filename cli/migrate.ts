@@ -102,13 +102,13 @@ export async function migrateCommand(
         break;
       case "batch": {
         // A batched backfill reports every batch; print one line per statement every
-        // `every` ms and when the statement finishes (a batch that found no row left).
+        // `every` ms and when the statement finishes (its batch that reports done).
         const now = performance.now();
-        if (event.rows === 0 || now >= nextBatchLineAt) {
+        if (event.done || now >= nextBatchLineAt) {
           nextBatchLineAt = now + every;
           options.print(
             `${event.tag}: statement ${event.statement} of ${event.statements}, batch ` +
-              `${event.batch}: ${event.totalRows} rows so far${event.rows === 0 ? ", done" : ""} ` +
+              `${event.batch}: ${event.totalRows} rows so far${event.done ? ", done" : ""} ` +
               `(${fmt(event.elapsedMs)})`,
           );
         }

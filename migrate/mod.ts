@@ -39,6 +39,8 @@ export {
 export { redactDatabaseUrl } from "./url.ts";
 export {
   BATCHED_MARKER,
+  type BatchOutcome,
+  batchOutcome,
   checkOutsideTransaction,
   type ConcurrentIndex,
   LEASE_STALE_MS,

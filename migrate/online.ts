@@ -14,10 +14,12 @@
  * **Batched files.** A file whose first line is {@linkcode BATCHED_MARKER}
  * (`-- proliferate:batched`) is row work done online: the runner runs each statement again and
  * again, each run (a batch) in a short transaction of its own with the runner's `SET LOCAL`
- * timeouts, until the statement reports 0 rows, then the next statement; `onProgress` receives
- * a `batch` event per batch. A statement reports its command's row count, or, when it returns
- * one row with an integer column `rows`, that number (a keyset batch that counts the keys it
- * read, see `0002_vnext_backfill`). Each statement must therefore touch a bounded number of
+ * timeouts, until the statement reports it is done, then the next statement; `onProgress`
+ * receives a `batch` event per batch. A statement reports its command's row count, or, when it
+ * returns one row with an integer column `rows`, that number; it is done when it reports 0, or,
+ * when that row also has a boolean column `done`, when `done` is true (a batch of a walk over a
+ * table's pages may write nothing before the walk reaches the end, see `0002_vnext_backfill`;
+ * a keyset batch reports the keys it read). Each statement must therefore touch a bounded number of
  * rows per run and only rows that still need it, so that a batch rolled back by a crash or a
  * kill is simply done again by the rerun, and the last run finds nothing. A statement that
  * reports no rows (`ALTER TABLE … VALIDATE CONSTRAINT`, `CREATE TABLE IF NOT EXISTS`) runs
@@ -65,6 +67,30 @@ import type { MigrationEntry } from "./types.ts";
  * each run (a batch) in a short transaction of its own, until it reports 0 rows.
  */
 export const BATCHED_MARKER = "-- proliferate:batched";
+
+/** What one run (a batch) of a batched statement reported; see {@linkcode batchOutcome}. */
+export interface BatchOutcome {
+  /** The rows the batch wrote (or, for a keyset batch, the keys it read). */
+  rows: number;
+  /** Whether the statement is finished: the runner goes on to the next one. */
+  done: boolean;
+}
+
+/**
+ * Reads what one run of a batched statement reported, from the rows it returned and its command
+ * row count (`count`, as postgres.js gives it): a single returned row with an integer column
+ * `rows` reports that number, else the command's count does; the statement is done when that row
+ * has a boolean column `done` that is true (a walk over a table's pages, whose batch may find
+ * nothing to write before its end), or, without one, when it reports 0.
+ */
+export function batchOutcome(
+  result: ArrayLike<unknown> & { count?: number | null },
+): BatchOutcome {
+  const row = result.length === 1 ? result[0] as { rows?: unknown; done?: unknown } : undefined;
+  const rows = typeof row?.rows === "number" ? row.rows : result.count ?? 0;
+  const done = typeof row?.done === "boolean" ? row.done : rows === 0;
+  return { rows, done };
+}
 
 /** First line that marks a migration file as one that runs outside a transaction. */
 export const NO_TRANSACTION_MARKER = "-- proliferate:no-transaction";

@@ -67,6 +67,7 @@ import {
   runPrechecks,
 } from "./precheck.ts";
 import {
+  batchOutcome,
   checkOutsideTransaction,
   LEASE_STALE_MS,
   LEASE_TABLE,
@@ -131,9 +132,9 @@ export interface MigrateOptions {
  * timeout rolled the file back, before waiting `waitMs`; `adopted` once the adoption of a tag is
  * committed, which happens with the first file that runs (so it follows that file's `start`);
  * `batch` after each committed batch of a batched file (`statement` counts from 1 among the
- * file's `statements`, `batch` from 1 for that statement; `rows` the batch touched, `totalRows`
- * so far for that statement in this run, `elapsedMs` the batch's time; the statement is done
- * with the batch that reports 0 rows); `invalid_index_dropped` when a file that runs outside a
+ * file's `statements`, `batch` from 1 for that statement; `rows` the batch wrote, `totalRows`
+ * so far for that statement in this run, `elapsedMs` the batch's time; `done` on the statement's
+ * last batch, see `migrate/online.ts`); `invalid_index_dropped` when a file that runs outside a
  * transaction dropped an INVALID index
  * an interrupted build had left, before building it again; `end` once the file is committed
  * (for a file outside a transaction: once its history row is); `precheck` after the online
@@ -153,6 +154,7 @@ export type MigrationProgress =
     batch: number;
     rows: number;
     totalRows: number;
+    done: boolean;
     elapsedMs: number;
   }
   | { kind: "end"; tag: string; elapsedMs: number }
@@ -828,7 +830,7 @@ async function takeLease(
 }
 
 /**
- * Runs one statement of a batched file until a run reports 0 rows, each run in a transaction of
+ * Runs one statement of a batched file until a run reports it is done, each run in a transaction of
  * its own with the runner's timeouts (`SET LOCAL`, read back), the lease renewed before each.
  */
 async function runBatches(
@@ -844,13 +846,9 @@ async function runBatches(
   for (let batch = 1;; batch++) {
     if (!await renewLease(client, entry, token)) throw lostLease(entry.tag, context.applied);
     const startedAt = performance.now();
-    const rows = await guardedBegin(client, async (tx) => {
+    const { rows, done } = await guardedBegin(client, async (tx) => {
       await setLocal(tx, settings.lockTimeoutMs, settings.statementTimeoutMs);
-      const result = await tx.unsafe<{ rows?: unknown }[]>(statement);
-      // A statement that reports its batch itself (`SELECT count(*)::int AS rows …`, e.g. a
-      // keyset batch that counts the keys it read) ends with the batch that reports 0.
-      const reported = result.length === 1 ? result[0].rows : undefined;
-      return typeof reported === "number" ? reported : result.count ?? 0;
+      return batchOutcome(await tx.unsafe(statement));
     });
     totalRows += rows;
     progress({
@@ -861,9 +859,10 @@ async function runBatches(
       batch,
       rows,
       totalRows,
+      done,
       elapsedMs: Math.round(performance.now() - startedAt),
     });
-    if (rows === 0) return;
+    if (done) return;
   }
 }
 

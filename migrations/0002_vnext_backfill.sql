@@ -2,25 +2,33 @@
 -- vNext upgrade, step 2 of 3: backfill (sheet §5.3) and the secret_bundles carry-forward (§5.2).
 -- Created with drizzle-kit generate --custom (no schema change, so its snapshot equals 0001's) and
 -- written by hand. Batched (the marker above, see migrate/online.ts): the runner runs each
--- statement again and again, each run its own short transaction, until it reports 0 rows, so no
--- row stays locked for longer than one batch and a crash or kill loses one batch at the most.
+-- statement again and again, each run its own short transaction, until it reports it is done, so
+-- no row stays locked for longer than one batch and a crash or kill loses one batch at the most.
 -- Data only: ROW EXCLUSIVE, never the ACCESS EXCLUSIVE of an ALTER TABLE. The constraints that
 -- 0001 added NOT VALID check every row written here.
 --
--- Each backfill walks its table once in primary-key order, 5 000 keys a batch (keyset
--- pagination): a batch reads the next 5 000 ids after the cursor through the primary key,
--- rewrites those that still need it (so each row gets one new version, and rows that vNext code
--- or 0001's fill triggers wrote are left alone) and moves the cursor past them, all in one
--- transaction; it reports how many ids it read, so the statement ends with the first empty
--- batch. The cursor is a row of drizzle.__proliferate_backfill_cursors, created by the first
--- statement and dropped by the last: a rerun after a crash or a kill goes on after the last
--- committed batch. Rows inserted behind the cursor, and legacy rows updated behind it, were
--- filled by 0001's triggers. (Selecting "the next 5 000 rows that still need it" instead would
--- scan the already filled part of the table again in every batch: quadratic in the table.)
+-- Each backfill walks its table once in physical order, 256 heap pages (2 MiB) a batch: a batch
+-- rewrites the rows of the next 256 pages that still need it (a TID range scan: it reads those
+-- pages only, one after the other, whatever the size of the table; so each row gets one new
+-- version, and rows that vNext code or 0001's fill triggers wrote are left alone) and moves the
+-- cursor past them, all in one transaction. The walk ends at the page the table ended at when
+-- its first batch ran: every row version written since (a row inserted, a legacy row updated by
+-- a writer, the new versions of the backfill's own updates) was filled by 0001's triggers or by
+-- this backfill. Each batch reports the rows it rewrote, and `done` once it reached that end.
+-- The cursor is a row of drizzle.__proliferate_backfill_cursors, created by the first statement
+-- and dropped by the last: a rerun after a crash or a kill goes on after the last committed
+-- batch. The cursor also records the table's file (pg_relation_filenode): after a rewrite of the
+-- table in between (VACUUM FULL, CLUSTER), which moves rows to other pages, the walk starts over.
+-- (Walking by primary key instead reads the rows of a batch from pages all over the table, so a
+-- batch takes longer as the table grows past the cache; selecting "the next rows that still need
+-- it" would scan the already filled part again in every batch: quadratic in the table.)
 CREATE TABLE IF NOT EXISTS "drizzle"."__proliferate_backfill_cursors" (
   "name" text PRIMARY KEY,
   "last_at" timestamp with time zone,
-  "last_id" uuid NOT NULL
+  "last_id" uuid,
+  "next_page" bigint,
+  "end_page" bigint,
+  "filenode" oid
 );
 --> statement-breakpoint
 -- action_invocations: the mode inferred from the risk of the row (read allow, write
@@ -29,15 +37,16 @@ CREATE TABLE IF NOT EXISTS "drizzle"."__proliferate_backfill_cursors" (
 -- denied reason is derived where the row tells it: denied with an approver human, denied without
 -- one policy, expired expired; no audit value is changed (I-11).
 WITH cursor AS (
-  SELECT c."last_id" FROM "drizzle"."__proliferate_backfill_cursors" c WHERE c."name" = 'action_invocations'
+  SELECT c."next_page", c."end_page" FROM "drizzle"."__proliferate_backfill_cursors" c
+  WHERE c."name" = 'action_invocations'
+    AND c."filenode" = pg_relation_filenode('action_invocations')
+), walk AS (
+  SELECT coalesce((SELECT cursor."next_page" FROM cursor), 0) AS "lo",
+         coalesce((SELECT cursor."end_page" FROM cursor),
+                  pg_relation_size('action_invocations') / current_setting('block_size')::int)
+           AS "end"
 ), batch AS (
-  (SELECT k."id" FROM "action_invocations" k
-   WHERE k."id" > (SELECT cursor."last_id" FROM cursor)
-   ORDER BY k."id" LIMIT 5000)
-  UNION ALL
-  (SELECT k."id" FROM "action_invocations" k
-   WHERE NOT EXISTS (SELECT 1 FROM cursor)
-   ORDER BY k."id" LIMIT 5000)
+  SELECT walk."lo", least(walk."lo" + 256, walk."end") AS "hi", walk."end" FROM walk
 ), filled AS (
   UPDATE "action_invocations" AS a
   SET "mode" = CASE a."risk_level"
@@ -51,59 +60,77 @@ WITH cursor AS (
         WHEN a."status" = 'denied' THEN 'policy'
         WHEN a."status" = 'expired' THEN 'expired'
       END)
-  WHERE a."id" IN (SELECT batch."id" FROM batch)
+  WHERE a."ctid" >= (SELECT format('(%s,0)', batch."lo")::tid FROM batch)
+    AND a."ctid" < (SELECT format('(%s,0)', batch."hi")::tid FROM batch)
     AND (a."mode" IS NULL OR a."mode_source" IS NULL)
+  RETURNING 1
 ), moved AS (
-  INSERT INTO "drizzle"."__proliferate_backfill_cursors" ("name", "last_id")
-  SELECT 'action_invocations', batch."id" FROM batch ORDER BY batch."id" DESC LIMIT 1
-  ON CONFLICT ("name") DO UPDATE SET "last_id" = excluded."last_id"
+  INSERT INTO "drizzle"."__proliferate_backfill_cursors"
+    ("name", "next_page", "end_page", "filenode")
+  SELECT 'action_invocations', batch."hi", batch."end", pg_relation_filenode('action_invocations')
+  FROM batch
+  ON CONFLICT ("name") DO UPDATE
+  SET "next_page" = excluded."next_page", "end_page" = excluded."end_page",
+      "filenode" = excluded."filenode"
 )
-SELECT count(*)::int AS "rows" FROM batch;
+SELECT (SELECT count(*)::int FROM filled) AS "rows", batch."hi" >= batch."end" AS "done"
+FROM batch;
 --> statement-breakpoint
 -- triggers: pre-vNext queries filtered `enabled = true`, so a NULL already behaved as disabled;
 -- a NULL config becomes the column default.
 WITH cursor AS (
-  SELECT c."last_id" FROM "drizzle"."__proliferate_backfill_cursors" c WHERE c."name" = 'triggers'
+  SELECT c."next_page", c."end_page" FROM "drizzle"."__proliferate_backfill_cursors" c
+  WHERE c."name" = 'triggers'
+    AND c."filenode" = pg_relation_filenode('triggers')
+), walk AS (
+  SELECT coalesce((SELECT cursor."next_page" FROM cursor), 0) AS "lo",
+         coalesce((SELECT cursor."end_page" FROM cursor),
+                  pg_relation_size('triggers') / current_setting('block_size')::int)
+           AS "end"
 ), batch AS (
-  (SELECT k."id" FROM "triggers" k
-   WHERE k."id" > (SELECT cursor."last_id" FROM cursor)
-   ORDER BY k."id" LIMIT 5000)
-  UNION ALL
-  (SELECT k."id" FROM "triggers" k
-   WHERE NOT EXISTS (SELECT 1 FROM cursor)
-   ORDER BY k."id" LIMIT 5000)
+  SELECT walk."lo", least(walk."lo" + 256, walk."end") AS "hi", walk."end" FROM walk
 ), filled AS (
   UPDATE "triggers" AS t
   SET "enabled" = coalesce(t."enabled", false),
       "config" = coalesce(t."config", '{}'::jsonb)
-  WHERE t."id" IN (SELECT batch."id" FROM batch)
+  WHERE t."ctid" >= (SELECT format('(%s,0)', batch."lo")::tid FROM batch)
+    AND t."ctid" < (SELECT format('(%s,0)', batch."hi")::tid FROM batch)
     AND (t."enabled" IS NULL OR t."config" IS NULL)
+  RETURNING 1
 ), moved AS (
-  INSERT INTO "drizzle"."__proliferate_backfill_cursors" ("name", "last_id")
-  SELECT 'triggers', batch."id" FROM batch ORDER BY batch."id" DESC LIMIT 1
-  ON CONFLICT ("name") DO UPDATE SET "last_id" = excluded."last_id"
+  INSERT INTO "drizzle"."__proliferate_backfill_cursors"
+    ("name", "next_page", "end_page", "filenode")
+  SELECT 'triggers', batch."hi", batch."end", pg_relation_filenode('triggers')
+  FROM batch
+  ON CONFLICT ("name") DO UPDATE
+  SET "next_page" = excluded."next_page", "end_page" = excluded."end_page",
+      "filenode" = excluded."filenode"
 )
-SELECT count(*)::int AS "rows" FROM batch;
+SELECT (SELECT count(*)::int FROM filled) AS "rows", batch."hi" >= batch."end" AS "done"
+FROM batch;
 --> statement-breakpoint
--- trigger_events: provider from the event's trigger (the FK guarantees one); event_type the
+-- trigger_events: provider from the event's trigger (the FK guarantees one; looked up through
+-- its primary key only for a row that needs it, as 0001's fill trigger does); event_type the
 -- native type, else 'unknown'; occurred_at the row's created_at, else now(); title the context's
 -- title, else the native type, else 'Untitled event'; context {} where it was NULL (I-20);
 -- dedup_key 'legacy:' || id where it was NULL (unique by construction; the precheck ruled out a
 -- clash); status 'skipped' where it was NULL ('queued' would run them again; NULL rows were
 -- never picked up), marked with skip_reason 'legacy_null_status' unless the row names a reason.
 WITH cursor AS (
-  SELECT c."last_id" FROM "drizzle"."__proliferate_backfill_cursors" c WHERE c."name" = 'trigger_events'
+  SELECT c."next_page", c."end_page" FROM "drizzle"."__proliferate_backfill_cursors" c
+  WHERE c."name" = 'trigger_events'
+    AND c."filenode" = pg_relation_filenode('trigger_events')
+), walk AS (
+  SELECT coalesce((SELECT cursor."next_page" FROM cursor), 0) AS "lo",
+         coalesce((SELECT cursor."end_page" FROM cursor),
+                  pg_relation_size('trigger_events') / current_setting('block_size')::int)
+           AS "end"
 ), batch AS (
-  (SELECT k."id" FROM "trigger_events" k
-   WHERE k."id" > (SELECT cursor."last_id" FROM cursor)
-   ORDER BY k."id" LIMIT 5000)
-  UNION ALL
-  (SELECT k."id" FROM "trigger_events" k
-   WHERE NOT EXISTS (SELECT 1 FROM cursor)
-   ORDER BY k."id" LIMIT 5000)
+  SELECT walk."lo", least(walk."lo" + 256, walk."end") AS "hi", walk."end" FROM walk
 ), filled AS (
   UPDATE "trigger_events" AS e
-  SET "provider" = coalesce(e."provider", t."provider"),
+  SET "provider" = coalesce(e."provider",
+                            (SELECT t."provider" FROM "triggers" t WHERE t."id" = e."trigger_id")),
       "event_type" = coalesce(e."event_type", e."provider_event_type", 'unknown'),
       "occurred_at" = coalesce(e."occurred_at", e."created_at", now()),
       "title" = coalesce(e."title", e."context" ->> 'title', e."provider_event_type", 'Untitled event'),
@@ -114,18 +141,23 @@ WITH cursor AS (
         WHEN e."status" IS NULL THEN coalesce(e."skip_reason", 'legacy_null_status')
         ELSE e."skip_reason"
       END
-  FROM "triggers" AS t
-  WHERE e."id" IN (SELECT batch."id" FROM batch)
-    AND t."id" = e."trigger_id"
+  WHERE e."ctid" >= (SELECT format('(%s,0)', batch."lo")::tid FROM batch)
+    AND e."ctid" < (SELECT format('(%s,0)', batch."hi")::tid FROM batch)
     AND (e."provider" IS NULL OR e."event_type" IS NULL OR e."occurred_at" IS NULL
          OR e."title" IS NULL OR e."context" IS NULL OR e."dedup_key" IS NULL
          OR e."status" IS NULL)
+  RETURNING 1
 ), moved AS (
-  INSERT INTO "drizzle"."__proliferate_backfill_cursors" ("name", "last_id")
-  SELECT 'trigger_events', batch."id" FROM batch ORDER BY batch."id" DESC LIMIT 1
-  ON CONFLICT ("name") DO UPDATE SET "last_id" = excluded."last_id"
+  INSERT INTO "drizzle"."__proliferate_backfill_cursors"
+    ("name", "next_page", "end_page", "filenode")
+  SELECT 'trigger_events', batch."hi", batch."end", pg_relation_filenode('trigger_events')
+  FROM batch
+  ON CONFLICT ("name") DO UPDATE
+  SET "next_page" = excluded."next_page", "end_page" = excluded."end_page",
+      "filenode" = excluded."filenode"
 )
-SELECT count(*)::int AS "rows" FROM batch;
+SELECT (SELECT count(*)::int FROM filled) AS "rows", batch."hi" >= batch."end" AS "done"
+FROM batch;
 --> statement-breakpoint
 -- Hand-written (sheet §5.2, I-23 design A): carry secret_bundles forward, once: 0001 froze the
 -- bundles (a new bundle, a change to what one carries and a secret moved into one are refused
@@ -148,9 +180,9 @@ SELECT count(*)::int AS "rows" FROM batch;
 -- such a bundle would mean creating a configuration (and a repo where the organization has none)
 -- that users would see and no spec provides; dropping it would lose its path and members. So
 -- the precheck before 0001 stops the upgrade with nothing changed (and the one after it, for a
--- bundle written in between, before this file), naming the bundle; the operator links a configuration to one of the organization's repos (the
--- file is then carried into it) or, if the file is not needed, deletes the bundle or clears its
--- target_path. A member secret of another organization than its bundle's is refused likewise
+-- bundle written in between, before this file), naming the bundle; the operator links a
+-- configuration to one of the organization's repos (the file is then carried into it) or, if
+-- the file is not needed, deletes the bundle or clears its target_path. A member secret of another organization than its bundle's is refused likewise
 -- (it would otherwise cross tenants or be lost), so every member found below is carried.
 WITH cursor AS (
   SELECT c."last_at", c."last_id" FROM "drizzle"."__proliferate_backfill_cursors" c

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  batchOutcome,
   migrate,
   MigrationError,
   type MigrationProgress,
@@ -254,4 +255,44 @@ Deno.test("online: the shipped index builds block no write (0004 runs outside a 
     await holder.end();
     await writer.end();
   }
+});
+
+Deno.test("online: a batched statement ends with its batch that reports done, not with an empty batch", async () => {
+  const counter = await entry(
+    "0000_walk_counter",
+    1_000,
+    "create table walk_counter (n int not null); insert into walk_counter values (0)",
+  );
+  // Like a walk over pages with nothing to write in them: 0 rows, and done on the third run.
+  const walk = await entry(
+    "0001_walk",
+    2_000,
+    "-- proliferate:batched\n" +
+      "WITH step AS (UPDATE walk_counter SET n = n + 1 RETURNING n)\n" +
+      'SELECT 0 AS "rows", (SELECT n FROM step) >= 3 AS "done";',
+  );
+  await using db = await freshDatabase({ migrations: "none" });
+  const batches: [number, boolean][] = [];
+  await migrate({
+    url: db.url,
+    migrations: [counter, walk],
+    onProgress: (event) => {
+      if (event.kind === "batch") batches.push([event.rows, event.done]);
+    },
+  });
+  assert.deepEqual(batches, [[0, false], [0, false], [0, true]]);
+  const [{ n }] = await db.sql<{ n: number }[]>`select n from walk_counter`;
+  assert.equal(n, 3);
+});
+
+Deno.test("online: what a batch reports is read from its rows column, done column or count", () => {
+  const rows = (list: unknown[], count: number | null) => Object.assign(list, { count });
+  assert.deepEqual(batchOutcome(rows([{ rows: 5 }], 1)), { rows: 5, done: false });
+  assert.deepEqual(batchOutcome(rows([{ rows: 0 }], 1)), { rows: 0, done: true });
+  assert.deepEqual(batchOutcome(rows([{ rows: 0, done: false }], 1)), { rows: 0, done: false });
+  assert.deepEqual(batchOutcome(rows([{ rows: 7, done: true }], 1)), { rows: 7, done: true });
+  // Without a rows column: the command's count (an UPDATE … LIMIT-like batch, a VALIDATE).
+  assert.deepEqual(batchOutcome(rows([], 12)), { rows: 12, done: false });
+  assert.deepEqual(batchOutcome(rows([], null)), { rows: 0, done: true });
+  assert.deepEqual(batchOutcome(rows([{ rows: "5" }, { rows: 1 }], 2)), { rows: 2, done: false });
 });

@@ -61,11 +61,25 @@ Deno.test("vNext online: writers updating legacy rows between 0001 and 0002 succ
   assert.equal(left, 0);
 });
 
-Deno.test("vNext online: a backfill killed mid-way is finished by the rerun, batch by batch", async () => {
+Deno.test("vNext online: a backfill killed mid-way is finished by the rerun, batch by batch", async (t) => {
+  for (const rewrite of [false, true]) {
+    const name = rewrite
+      ? "after VACUUM FULL moved the rows, the walk starts over"
+      : "the rerun goes on after the last committed batch";
+    await t.step(name, () => killAndRerun(rewrite));
+  }
+});
+
+/**
+ * Kills 0002 after its second batch of the action_invocations walk, optionally rewrites the
+ * table (VACUUM FULL: every row on another page), and checks that the rerun fills every row,
+ * walking only the pages left, or the whole new file after a rewrite.
+ */
+async function killAndRerun(rewrite: boolean): Promise<void> {
   await using db = await freshDatabase({ migrations: "baseline" });
   const sql = db.sql;
   await seedBaseline(sql);
-  // Enough legacy rows for several batches of 5 000.
+  // Enough legacy rows for several batches of 256 pages.
   await sql`
     insert into action_invocations (session_id, organization_id, integration_id, integration,
       action, risk_level, params, status, result, error, duration_ms, approved_by, approved_at,
@@ -81,6 +95,10 @@ Deno.test("vNext online: a backfill killed mid-way is finished by the rerun, bat
     return n;
   };
   const before = await legacyRows();
+  // Each batch rewrites the rows of 256 heap pages at the most.
+  const [{ perPage }] = await sql<{ perPage: number }[]>`
+    select max(n)::int as "perPage" from (
+      select (ctid::text::point)[0] as page, count(*) as n from action_invocations group by 1) p`;
   assert.ok(before > 20_000, `${before} legacy rows`);
 
   const killer = connect(db.url, 1);
@@ -113,6 +131,17 @@ Deno.test("vNext online: a backfill killed mid-way is finished by the rerun, bat
   const [{ recorded }] = await sql<{ recorded: number }[]>`
     select count(*)::int as recorded from drizzle.__drizzle_migrations`;
   assert.equal(recorded, EXPAND + 1, "0002 is not recorded");
+  const [cursor] = await sql<{ next: number; end: number }[]>`
+    select next_page::int as next, end_page::int as end from drizzle.__proliferate_backfill_cursors
+    where name = 'action_invocations'`;
+  assert.ok(cursor.next >= 2 * 256 && cursor.next < cursor.end, JSON.stringify(cursor));
+  let pages = cursor.end - cursor.next;
+  if (rewrite) {
+    await sql`vacuum full action_invocations`;
+    const [{ size }] = await sql<{ size: number }[]>`
+      select (pg_relation_size('action_invocations') / 8192)::int as size`;
+    pages = size;
+  }
 
   const batches: number[] = [];
   const report = await migrate({
@@ -123,9 +152,11 @@ Deno.test("vNext online: a backfill killed mid-way is finished by the rerun, bat
     },
   });
   assert.deepEqual(report.applied, ALL_MIGRATIONS.slice(EXPAND + 1).map((m) => m.tag));
-  // The rerun goes on after the cursor of the last committed batch: it reads only the rest.
-  assert.equal(batches.reduce((a, b) => a + b, 0), left, "the rerun reads only what was left");
-  assert.ok(batches.every((rows) => rows <= 5_000));
+  // The rerun walks only the pages the cursor had not reached, or, after a rewrite, the new
+  // file from its start; either way it rewrites exactly the rows left.
+  assert.equal(batches.length, Math.ceil(pages / 256), `${batches.length} batches, ${pages} pages`);
+  assert.equal(batches.reduce((a, b) => a + b, 0), left, "the rerun rewrites only what was left");
+  assert.ok(batches.every((rows) => rows <= 256 * perPage), `${batches} (${perPage} a page)`);
   const [{ unfilled }] = await sql<{ unfilled: number }[]>`
     select count(*)::int as unfilled from action_invocations
     where mode is distinct from case risk_level when 'read' then 'allow'
@@ -135,7 +166,7 @@ Deno.test("vNext online: a backfill killed mid-way is finished by the rerun, bat
   const [{ cursors }] = await sql<{ cursors: string | null }[]>`
     select to_regclass('drizzle.__proliferate_backfill_cursors')::text as cursors`;
   assert.equal(cursors, null, "0002 drops its cursor table");
-});
+}
 
 Deno.test("vNext online: the precheck runs before beforeExpand, which runs once, before 0001", async () => {
   await using db = await freshDatabase({ migrations: "baseline" });
