@@ -7,14 +7,20 @@
 -- Data only: ROW EXCLUSIVE, never the ACCESS EXCLUSIVE of an ALTER TABLE. The constraints that
 -- 0001 added NOT VALID check every row written here.
 --
--- Each backfill walks its table once in physical order, 256 heap pages (2 MiB) a batch: a batch
--- rewrites the rows of the next 256 pages that still need it (a TID range scan: it reads those
--- pages only, one after the other, whatever the size of the table; so each row gets one new
--- version, and rows that vNext code or 0001's fill triggers wrote are left alone) and moves the
--- cursor past them, all in one transaction. The walk ends at the page the table ended at when
--- its first batch ran: every row version written since (a row inserted, a legacy row updated by
--- a writer, the new versions of the backfill's own updates) was filled by 0001's triggers or by
--- this backfill. Each batch reports the rows it rewrote, and `done` once it reached that end.
+-- Each backfill walks its table once in physical order, a range of heap pages a batch: a batch
+-- rewrites the rows of its pages that still need it (a TID range scan: it reads those pages
+-- only, one after the other, whatever the size of the table; so each row gets one new version,
+-- and rows that vNext code or 0001's fill triggers wrote are left alone) and moves the cursor
+-- past them, all in one transaction. Batches are sized by time, not by a count: the first
+-- covers 64 pages (512 KiB), and each next one scales the last one's page count by 200 ms over
+-- the time since the last one began (at most doubling it, between 16 and 4 096 pages), so a
+-- batch holds its row locks about 200 ms whatever the size of the table, the width of its rows,
+-- the state of the cache or the load of the server (a batch updates every index of each row it
+-- rewrites, and index pages miss the cache more often as a table grows).
+-- The walk ends at the page the table ended at when its first batch ran: every row version
+-- written since (a row inserted, a legacy row updated by a writer, the new versions of the
+-- backfill's own updates) was filled by 0001's triggers or by this backfill. Each batch reports
+-- the rows it rewrote, and `done` once it reached that end.
 -- The cursor is a row of drizzle.__proliferate_backfill_cursors, created by the first statement
 -- and dropped by the last: a rerun after a crash or a kill goes on after the last committed
 -- batch. The cursor also records the table's file (pg_relation_filenode): after a rewrite of the
@@ -28,7 +34,9 @@ CREATE TABLE IF NOT EXISTS "drizzle"."__proliferate_backfill_cursors" (
   "last_id" uuid,
   "next_page" bigint,
   "end_page" bigint,
-  "filenode" oid
+  "filenode" oid,
+  "pages" bigint,
+  "started_at" timestamp with time zone
 );
 --> statement-breakpoint
 -- action_invocations: the mode inferred from the risk of the row (read allow, write
@@ -37,16 +45,23 @@ CREATE TABLE IF NOT EXISTS "drizzle"."__proliferate_backfill_cursors" (
 -- denied reason is derived where the row tells it: denied with an approver human, denied without
 -- one policy, expired expired; no audit value is changed (I-11).
 WITH cursor AS (
-  SELECT c."next_page", c."end_page" FROM "drizzle"."__proliferate_backfill_cursors" c
+  SELECT c."next_page", c."end_page", c."pages",
+         extract(epoch FROM statement_timestamp() - c."started_at") AS "since"
+  FROM "drizzle"."__proliferate_backfill_cursors" c
   WHERE c."name" = 'action_invocations'
     AND c."filenode" = pg_relation_filenode('action_invocations')
 ), walk AS (
   SELECT coalesce((SELECT cursor."next_page" FROM cursor), 0) AS "lo",
          coalesce((SELECT cursor."end_page" FROM cursor),
                   pg_relation_size('action_invocations') / current_setting('block_size')::int)
-           AS "end"
+           AS "end",
+         coalesce((SELECT least(4096, cursor."pages" * 2, greatest(16,
+                     (cursor."pages" * 0.2 / greatest(cursor."since", 0.001))::bigint))
+                   FROM cursor), 64) AS "pages"
 ), batch AS (
-  SELECT walk."lo", least(walk."lo" + 256, walk."end") AS "hi", walk."end" FROM walk
+  SELECT walk."lo", least(walk."lo" + walk."pages", walk."end") AS "hi", walk."end",
+         walk."pages"
+  FROM walk
 ), filled AS (
   UPDATE "action_invocations" AS a
   SET "mode" = CASE a."risk_level"
@@ -66,12 +81,14 @@ WITH cursor AS (
   RETURNING 1
 ), moved AS (
   INSERT INTO "drizzle"."__proliferate_backfill_cursors"
-    ("name", "next_page", "end_page", "filenode")
-  SELECT 'action_invocations', batch."hi", batch."end", pg_relation_filenode('action_invocations')
+    ("name", "next_page", "end_page", "filenode", "pages", "started_at")
+  SELECT 'action_invocations', batch."hi", batch."end", pg_relation_filenode('action_invocations'),
+         batch."pages", statement_timestamp()
   FROM batch
   ON CONFLICT ("name") DO UPDATE
   SET "next_page" = excluded."next_page", "end_page" = excluded."end_page",
-      "filenode" = excluded."filenode"
+      "filenode" = excluded."filenode", "pages" = excluded."pages",
+      "started_at" = excluded."started_at"
 )
 SELECT (SELECT count(*)::int FROM filled) AS "rows", batch."hi" >= batch."end" AS "done"
 FROM batch;
@@ -79,16 +96,23 @@ FROM batch;
 -- triggers: pre-vNext queries filtered `enabled = true`, so a NULL already behaved as disabled;
 -- a NULL config becomes the column default.
 WITH cursor AS (
-  SELECT c."next_page", c."end_page" FROM "drizzle"."__proliferate_backfill_cursors" c
+  SELECT c."next_page", c."end_page", c."pages",
+         extract(epoch FROM statement_timestamp() - c."started_at") AS "since"
+  FROM "drizzle"."__proliferate_backfill_cursors" c
   WHERE c."name" = 'triggers'
     AND c."filenode" = pg_relation_filenode('triggers')
 ), walk AS (
   SELECT coalesce((SELECT cursor."next_page" FROM cursor), 0) AS "lo",
          coalesce((SELECT cursor."end_page" FROM cursor),
                   pg_relation_size('triggers') / current_setting('block_size')::int)
-           AS "end"
+           AS "end",
+         coalesce((SELECT least(4096, cursor."pages" * 2, greatest(16,
+                     (cursor."pages" * 0.2 / greatest(cursor."since", 0.001))::bigint))
+                   FROM cursor), 64) AS "pages"
 ), batch AS (
-  SELECT walk."lo", least(walk."lo" + 256, walk."end") AS "hi", walk."end" FROM walk
+  SELECT walk."lo", least(walk."lo" + walk."pages", walk."end") AS "hi", walk."end",
+         walk."pages"
+  FROM walk
 ), filled AS (
   UPDATE "triggers" AS t
   SET "enabled" = coalesce(t."enabled", false),
@@ -99,12 +123,14 @@ WITH cursor AS (
   RETURNING 1
 ), moved AS (
   INSERT INTO "drizzle"."__proliferate_backfill_cursors"
-    ("name", "next_page", "end_page", "filenode")
-  SELECT 'triggers', batch."hi", batch."end", pg_relation_filenode('triggers')
+    ("name", "next_page", "end_page", "filenode", "pages", "started_at")
+  SELECT 'triggers', batch."hi", batch."end", pg_relation_filenode('triggers'), batch."pages",
+         statement_timestamp()
   FROM batch
   ON CONFLICT ("name") DO UPDATE
   SET "next_page" = excluded."next_page", "end_page" = excluded."end_page",
-      "filenode" = excluded."filenode"
+      "filenode" = excluded."filenode", "pages" = excluded."pages",
+      "started_at" = excluded."started_at"
 )
 SELECT (SELECT count(*)::int FROM filled) AS "rows", batch."hi" >= batch."end" AS "done"
 FROM batch;
@@ -117,16 +143,23 @@ FROM batch;
 -- clash); status 'skipped' where it was NULL ('queued' would run them again; NULL rows were
 -- never picked up), marked with skip_reason 'legacy_null_status' unless the row names a reason.
 WITH cursor AS (
-  SELECT c."next_page", c."end_page" FROM "drizzle"."__proliferate_backfill_cursors" c
+  SELECT c."next_page", c."end_page", c."pages",
+         extract(epoch FROM statement_timestamp() - c."started_at") AS "since"
+  FROM "drizzle"."__proliferate_backfill_cursors" c
   WHERE c."name" = 'trigger_events'
     AND c."filenode" = pg_relation_filenode('trigger_events')
 ), walk AS (
   SELECT coalesce((SELECT cursor."next_page" FROM cursor), 0) AS "lo",
          coalesce((SELECT cursor."end_page" FROM cursor),
                   pg_relation_size('trigger_events') / current_setting('block_size')::int)
-           AS "end"
+           AS "end",
+         coalesce((SELECT least(4096, cursor."pages" * 2, greatest(16,
+                     (cursor."pages" * 0.2 / greatest(cursor."since", 0.001))::bigint))
+                   FROM cursor), 64) AS "pages"
 ), batch AS (
-  SELECT walk."lo", least(walk."lo" + 256, walk."end") AS "hi", walk."end" FROM walk
+  SELECT walk."lo", least(walk."lo" + walk."pages", walk."end") AS "hi", walk."end",
+         walk."pages"
+  FROM walk
 ), filled AS (
   UPDATE "trigger_events" AS e
   SET "provider" = coalesce(e."provider",
@@ -149,12 +182,14 @@ WITH cursor AS (
   RETURNING 1
 ), moved AS (
   INSERT INTO "drizzle"."__proliferate_backfill_cursors"
-    ("name", "next_page", "end_page", "filenode")
-  SELECT 'trigger_events', batch."hi", batch."end", pg_relation_filenode('trigger_events')
+    ("name", "next_page", "end_page", "filenode", "pages", "started_at")
+  SELECT 'trigger_events', batch."hi", batch."end", pg_relation_filenode('trigger_events'),
+         batch."pages", statement_timestamp()
   FROM batch
   ON CONFLICT ("name") DO UPDATE
   SET "next_page" = excluded."next_page", "end_page" = excluded."end_page",
-      "filenode" = excluded."filenode"
+      "filenode" = excluded."filenode", "pages" = excluded."pages",
+      "started_at" = excluded."started_at"
 )
 SELECT (SELECT count(*)::int FROM filled) AS "rows", batch."hi" >= batch."end" AS "done"
 FROM batch;
@@ -182,7 +217,8 @@ FROM batch;
 -- the precheck before 0001 stops the upgrade with nothing changed (and the one after it, for a
 -- bundle written in between, before this file), naming the bundle; the operator links a
 -- configuration to one of the organization's repos (the file is then carried into it) or, if
--- the file is not needed, deletes the bundle or clears its target_path. A member secret of another organization than its bundle's is refused likewise
+-- the file is not needed, deletes the bundle or clears its target_path. A member secret of
+-- another organization than its bundle's is refused likewise
 -- (it would otherwise cross tenants or be lost), so every member found below is carried.
 WITH cursor AS (
   SELECT c."last_at", c."last_id" FROM "drizzle"."__proliferate_backfill_cursors" c
