@@ -271,7 +271,7 @@ async function upgradeOnline(
     targets.push({ label: large.label, oid: Number(row.oid), id: row.id, rows: large.rows(sizes) });
   }
   const before = await tableStats(sql, targets.map((target) => target.oid));
-  let tag = "(before migrate)";
+  let tag = WARMUP_TAG;
   const currentTag = () => tag;
   const sampler = new LockSampler(url, currentTag);
   const probes = new WriteProbes(url, targets, currentTag);
@@ -392,6 +392,7 @@ async function upgradeOnline(
   try {
     await delay(WARMUP_MS);
     migrateStarted = performance.now();
+    tag = "(online precheck)";
     try {
       await migrate({ url, migrations: all, onProgress, beforeExpand });
     } catch (error) {
@@ -497,9 +498,15 @@ function longestSpans(run: SizeRun): { name: string; span: LockSpan; ms: number 
   }).sort((a, b) => b.ms - a.ms);
 }
 
-/** Longest probe per table label. */
+/**
+ * Tag of the probes and lock samples taken in the warm-up, before `migrate()` is called: no
+ * upgrade work runs then, so their waits are the machine's own noise floor, not the upgrade's.
+ */
+const WARMUP_TAG = "(before migrate)";
+
+/** Longest probe per table label, of those taken once `migrate()` was called. */
 function longestProbe(run: SizeRun, label: string): ProbeRecord | undefined {
-  const records = run.probes.get(label) ?? [];
+  const records = (run.probes.get(label) ?? []).filter((record) => record.tag !== WARMUP_TAG);
   return records.reduce<ProbeRecord | undefined>((a, b) => (!a || b.ms > a.ms ? b : a), undefined);
 }
 
@@ -729,15 +736,28 @@ function renderSize(run: SizeRun): string[] {
   const spans = longestSpans(run);
   lines.push(
     "Write blocking per large table: the longest span the runner held a SHARE or stronger " +
-      "lock (sampled; migration running when it began), and the longest probe write " +
-      "(migration running when it began).",
+      "lock (sampled; migration running when it began), and the longest probe write once " +
+      "`migrate()` was called (migration or step running when it began; the warm-up's " +
+      "longest, with no upgrade work running, is the machine's noise floor).",
     "",
     ...table(
-      ["table", "rows", "sampled lock", "probed wait", "probes ≥ 100 ms", "probe errors"],
+      [
+        "table",
+        "rows",
+        "sampled lock",
+        "probed wait",
+        "warm-up probe",
+        "probes ≥ 100 ms",
+        "probe errors",
+      ],
       run.tables.map((figures) => {
         const span = spans.find((known) => known.span.oid === figures.oid);
         const probes = run.probes.get(figures.label) ?? [];
         const probe = longestProbe(run, figures.label);
+        const warmup = Math.max(
+          0,
+          ...probes.filter((record) => record.tag === WARMUP_TAG).map((record) => record.ms),
+        );
         return [
           figures.label,
           count(figures.rows),
@@ -745,6 +765,7 @@ function renderSize(run: SizeRun): string[] {
             ? `${ms(span.ms)} (${span.span.mode.replace(/Lock$/, "")}, ${span.span.tag})`
             : "none",
           probe ? `${ms(probe.ms)} (${probe.tag})` : "–",
+          ms(warmup),
           count(probes.filter((record) => record.ms >= 100).length),
           count(probes.filter((record) => record.error).length),
         ];
