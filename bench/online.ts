@@ -766,7 +766,7 @@ function renderSize(run: SizeRun): string[] {
             : "none",
           probe ? `${ms(probe.ms)} (${probe.tag})` : "–",
           ms(warmup),
-          count(probes.filter((record) => record.ms >= 100).length),
+          count(probes.filter((record) => record.ms >= 100 && record.tag !== WARMUP_TAG).length),
           count(probes.filter((record) => record.error).length),
         ];
       }),

@@ -19,12 +19,13 @@
  * returns one row with an integer column `rows`, that number; it is done when it reports 0, or,
  * when that row also has a boolean column `done`, when `done` is true (a batch of a walk over a
  * table's pages may write nothing before the walk reaches the end, see `0002_vnext_backfill`;
- * a keyset batch reports the keys it read). Each statement must therefore touch a bounded number of
- * rows per run and only rows that still need it, so that a batch rolled back by a crash or a
- * kill is simply done again by the rerun, and the last run finds nothing. A statement that
- * reports no rows (`ALTER TABLE … VALIDATE CONSTRAINT`, `CREATE TABLE IF NOT EXISTS`) runs
- * once, in a transaction of its own, so it must be idempotent too. Batched files take the lease below, like files outside
- * a transaction, and a batch's lock timeout is retried as a file's is (the batches done stay).
+ * a keyset batch reports the keys it read). Each statement must therefore touch a bounded
+ * number of rows per run and only rows that still need it, so that a batch rolled back by a
+ * crash or a kill is simply done again by the rerun, and the last run finds nothing. A
+ * statement that reports no rows (`ALTER TABLE … VALIDATE CONSTRAINT`, `CREATE TABLE IF NOT
+ * EXISTS`) runs once, in a transaction of its own, so it must be idempotent too. Batched files
+ * take the lease below, like files outside a transaction, and a batch's lock timeout is retried
+ * as a file's is (the batches done stay).
  *
  * **How the runner runs a file outside a transaction** (see `migrate/runner.ts`):
  *

@@ -830,8 +830,9 @@ async function takeLease(
 }
 
 /**
- * Runs one statement of a batched file until a run reports it is done, each run in a transaction of
- * its own with the runner's timeouts (`SET LOCAL`, read back), the lease renewed before each.
+ * Runs one statement of a batched file until a run reports it is done, each run in a
+ * transaction of its own with the runner's timeouts (`SET LOCAL`, read back), the lease renewed
+ * before each.
  */
 async function runBatches(
   context: RunContext,
